@@ -1,0 +1,1 @@
+//! Mounts chat webhook dispatchers into an axum server.

@@ -1,0 +1,69 @@
+//! The table macro that declares a provider's events: one row per event gives its name,
+//! its struct, its `Event` impl and its variant in the provider's enum, so the four can
+//! never disagree.
+
+macro_rules! define_events {
+    (
+        provider = $provider:ty;
+        $(#[$enum_meta:meta])*
+        enum $enum_name:ident;
+        $(
+            $(#[$meta:meta])*
+            $name:literal => $ty:ident { $($body:tt)* }
+        )*
+    ) => {
+        $(
+            $(#[$meta])*
+            #[doc = concat!("\n\nEvent name: `", $name, "`.")]
+            #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize, ::serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            pub struct $ty { $($body)* }
+
+            impl $crate::Event for $ty {
+                type Provider = $provider;
+                const NAME: &'static str = $name;
+            }
+
+            impl From<$ty> for $enum_name {
+                fn from(event: $ty) -> Self {
+                    Self::$ty(event)
+                }
+            }
+        )*
+
+        $(#[$enum_meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum $enum_name {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                $ty($ty),
+            )*
+            /// An event this crate has no type for, kept with its name and whole body.
+            Unknown($crate::UnknownEvent<$provider>),
+        }
+
+        impl $crate::ProviderEvent for $enum_name {
+            type Provider = $provider;
+
+            fn parse(name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
+                match name {
+                    $($name => <$ty as $crate::Event>::parse(body).map(Self::$ty),)*
+                    _ => $crate::UnknownEvent::parse(name, body).map(Self::Unknown),
+                }
+            }
+
+            fn name(&self) -> &str {
+                match self {
+                    $(Self::$ty(_) => $name,)*
+                    Self::Unknown(unknown) => &unknown.name,
+                }
+            }
+        }
+
+        /// Every event name this crate has a type for, as the platform spells it.
+        pub const EVENT_NAMES: &[&str] = &[$($name),*];
+    };
+}
+
+pub(crate) use define_events;

@@ -1,0 +1,109 @@
+//! Typed events and signature verification for the webhooks of the TalkPlus (Klat) and
+//! Amity (formerly Eko) chat platforms.
+//!
+//! A *delivery* is one HTTP request from a platform; the *event* is what it carries. This
+//! crate checks that a delivery really came from the platform — over the raw body bytes,
+//! in constant time, before anything is parsed — and turns it into a Rust value to match
+//! on. An event the crate does not know yet is never an error: it arrives as
+//! [`UnknownEvent`] with its name and body.
+//!
+//! ```
+//! use http::HeaderMap;
+//! use webhook_core::talkplus::{self, TalkPlus, TalkPlusEvent};
+//! use webhook_core::Provider;
+//!
+//! let api_key = "92935b03e231483fc2cf75d9020f7e492c8fd9c7481eb4c79620ace7fe207d81";
+//! let verifier = TalkPlus::verifier([api_key])?;
+//!
+//! // What TalkPlus would send.
+//! let body = br#"{"event":"member_banned","appId":"app-1","channel":{"id":"lobby"},"users":[{"id":"troll"}]}"#;
+//! let mut headers = HeaderMap::new();
+//! headers.insert("x-talkplus-signature", talkplus::SIGNATURE.sign(api_key.as_bytes(), body).parse()?);
+//!
+//! let delivery = TalkPlus::receive(&verifier, &headers, body)?;
+//! assert_eq!(delivery.event_name, "member_banned");
+//! match delivery.parse()? {
+//!     TalkPlusEvent::MemberBanned(ev) => {
+//!         assert_eq!(ev.channel.id, "lobby");
+//!         assert_eq!(ev.users[0].id, "troll");
+//!     }
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//!
+//! // One byte changed and the delivery is refused before it is read.
+//! let mut forged = body.to_vec();
+//! forged[30] ^= 1;
+//! assert!(TalkPlus::receive(&verifier, &headers, &forged).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Supported events
+//!
+//! | platform | event name | Rust type |
+//! |---|---|---|
+//! | TalkPlus | `message` | [`talkplus::MessageSent`] |
+//! | TalkPlus | `message_deleted` | [`talkplus::MessageDeleted`] |
+//! | TalkPlus | `reaction_added` | [`talkplus::ReactionAdded`] |
+//! | TalkPlus | `reaction_deleted` | [`talkplus::ReactionDeleted`] |
+//! | TalkPlus | `channel_added` | [`talkplus::ChannelAdded`] |
+//! | TalkPlus | `channel_changed` | [`talkplus::ChannelChanged`] |
+//! | TalkPlus | `channel_removed` | [`talkplus::ChannelRemoved`] |
+//! | TalkPlus | `member_added` | [`talkplus::MemberAdded`] |
+//! | TalkPlus | `member_left` | [`talkplus::MemberLeft`] |
+//! | TalkPlus | `member_muted` | [`talkplus::MemberMuted`] |
+//! | TalkPlus | `member_unmuted` | [`talkplus::MemberUnmuted`] |
+//! | TalkPlus | `member_banned` | [`talkplus::MemberBanned`] |
+//! | TalkPlus | `member_unbanned` | [`talkplus::MemberUnbanned`] |
+//! | TalkPlus | `user_blocked` | [`talkplus::UserBlocked`] |
+//! | TalkPlus | `user_unblocked` | [`talkplus::UserUnblocked`] |
+//! | TalkPlus | any other | [`talkplus::UnknownEvent`] (in [`talkplus::TalkPlusEvent::Unknown`]) |
+//! | Amity | `channel.didAddUsers` | [`amity::ChannelDidAddUsers`] |
+//! | Amity | `channel.didBan` | [`amity::ChannelDidBan`] |
+//! | Amity | `channel.didClose` | [`amity::ChannelDidClose`] |
+//! | Amity | `channel.didCreate` | [`amity::ChannelDidCreate`] |
+//! | Amity | `channel.didJoin` | [`amity::ChannelDidJoin`] |
+//! | Amity | `channel.didLeave` | [`amity::ChannelDidLeave`] |
+//! | Amity | `channel.didRemoveUsers` | [`amity::ChannelDidRemoveUsers`] |
+//! | Amity | `channel.didUpdate` | [`amity::ChannelDidUpdate`] |
+//! | Amity | `channel.didUpdateMeta` | [`amity::ChannelDidUpdateMeta`] |
+//! | Amity | `message.didAddReaction` | [`amity::MessageDidAddReaction`] |
+//! | Amity | `message.didClearflag` | [`amity::MessageDidClearFlag`] |
+//! | Amity | `message.didCreate` | [`amity::MessageDidCreate`] |
+//! | Amity | `message.didDelete` | [`amity::MessageDidDelete`] |
+//! | Amity | `message.didFlag` | [`amity::MessageDidFlag`] |
+//! | Amity | `message.didRemoveReaction` | [`amity::MessageDidRemoveReaction`] |
+//! | Amity | `message.didUnflag` | [`amity::MessageDidUnflag`] |
+//! | Amity | `message.didUpdate` | [`amity::MessageDidUpdate`] |
+//! | Amity | `user.didClearFlag` | [`amity::UserDidClearFlag`] |
+//! | Amity | `user.didCreate` | [`amity::UserDidCreate`] |
+//! | Amity | `user.didFlag` | [`amity::UserDidFlag`] |
+//! | Amity | `user.didUnflag` | [`amity::UserDidUnflag`] |
+//! | Amity | `user.didUpdate` | [`amity::UserDidUpdate`] |
+//! | Amity | `moderation.didBan` | [`amity::ModerationDidBan`] |
+//! | Amity | any other (`follow.*`, `poll.*`, `v3.*`, `video-streaming.*`, …) | [`amity::UnknownEvent`] (in [`amity::AmityEvent::Unknown`]) |
+//!
+//! # Signature schemes
+//!
+//! | platform | header | value |
+//! |---|---|---|
+//! | TalkPlus | `x-talkplus-signature` | base64(HMAC-SHA256(body, App API Key)) — [`talkplus::SIGNATURE`] |
+//! | Amity | `x-amity-signature` | base64(HMAC-SHA256(body, secret)) — [`amity::SIGNATURE`]; decides when both headers are present |
+//! | Amity (legacy, on by default) | `X-EKO-Signature` | `sha1=` hex(HMAC-SHA1(body, secret)) — [`amity::LEGACY_SIGNATURE`] |
+//!
+//! A platform not listed here implements [`Provider`] in its own crate.
+
+mod events_macro;
+mod lenient;
+
+pub mod amity;
+pub mod payload;
+pub mod provider;
+pub mod talkplus;
+pub mod verify;
+
+pub use payload::PayloadError;
+pub use provider::{
+    DeliveryError, DeliveryIdSource, Event, Provider, ProviderEvent, UnknownEvent,
+    VerifiedDelivery,
+};
+pub use verify::{ConfigError, SignatureScheme, SigningKey, Verifier, VerifyError};

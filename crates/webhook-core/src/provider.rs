@@ -1,0 +1,245 @@
+//! What makes a platform a provider: its signature schemes, where it puts the event name
+//! and the delivery id, and its typed events. A new platform implements [`Provider`] in its
+//! own crate; nothing here changes.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use crate::payload::{self, PayloadError, parse_body, scan_envelope};
+use crate::verify::{SignatureScheme, Verifier, VerifyError};
+
+/// A platform that sends webhooks.
+///
+/// See `tests/custom_provider.rs` at the workspace root for a provider written outside
+/// this crate.
+pub trait Provider: Send + Sync + Sized + 'static {
+    /// Stable lowercase name, used in logs and metrics (`"talkplus"`).
+    const NAME: &'static str;
+    /// The signature schemes accepted by default, in priority order.
+    const SCHEMES: &'static [SignatureScheme];
+    /// The top-level body field that names the event.
+    const EVENT_FIELD: &'static str;
+    /// Where a delivery's id lives, stable across the platform's retries.
+    const DELIVERY_ID: DeliveryIdSource;
+    /// The enum of every event of this provider, unknown ones included.
+    type Event: ProviderEvent<Provider = Self>;
+
+    /// A verifier with this provider's default schemes and the given keys.
+    ///
+    /// # Errors
+    /// [`crate::ConfigError`] when no key is given or a key is empty.
+    fn verifier<K: Into<crate::SigningKey>>(
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<Verifier, crate::ConfigError> {
+        Verifier::new(Self::SCHEMES.iter().copied(), keys)
+    }
+
+    /// Verifies a delivery, then reads its envelope (event name, delivery id).
+    ///
+    /// Nothing is parsed before the signature has been checked over the raw bytes.
+    ///
+    /// # Errors
+    /// [`DeliveryError::Unauthorized`] when the signature does not verify,
+    /// [`DeliveryError::BadPayload`] when the verified body has no readable envelope.
+    fn receive<'a>(
+        verifier: &Verifier,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+    ) -> Result<VerifiedDelivery<'a, Self>, DeliveryError> {
+        let scheme = verifier.verify(headers, body)?;
+        let text = payload::utf8(body)?;
+        let body_field = match Self::DELIVERY_ID {
+            DeliveryIdSource::BodyField(field) => Some(field),
+            _ => None,
+        };
+        let envelope = scan_envelope(text, Self::EVENT_FIELD, body_field)?;
+        let delivery_id = match Self::DELIVERY_ID {
+            DeliveryIdSource::None => None,
+            DeliveryIdSource::BodyField(_) => envelope.delivery_id,
+            DeliveryIdSource::Header(name) => header_text(headers, name),
+            DeliveryIdSource::Signature => header_text(headers, scheme.header),
+        };
+        Ok(VerifiedDelivery {
+            event_name: envelope.event,
+            delivery_id,
+            scheme,
+            body: text,
+            provider: PhantomData,
+        })
+    }
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<Cow<'a, str>> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(Cow::Borrowed)
+}
+
+/// Where a provider puts the id of a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryIdSource {
+    /// The platform sends no id.
+    None,
+    /// A request header, e.g. Stream Chat's `x-webhook-id`.
+    Header(&'static str),
+    /// A top-level body field, e.g. Amity's `requestId`.
+    BodyField(&'static str),
+    /// The signature header's value: a retried body carries the same one (TalkPlus).
+    Signature,
+}
+
+/// One typed event of a provider: the type a handler takes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a webhook event type",
+    label = "not an event of TalkPlus, Amity or another provider",
+    note = "a handler's first parameter is an event such as `talkplus::MemberBanned`, a provider's whole event enum such as `talkplus::TalkPlusEvent`, or its `UnknownEvent`"
+)]
+pub trait Event: DeserializeOwned + Send + 'static {
+    /// The provider that sends this event.
+    type Provider: Provider;
+    /// The event name as the platform spells it (`"member_banned"`).
+    const NAME: &'static str;
+
+    /// Parses a verified body into this event.
+    ///
+    /// # Errors
+    /// [`PayloadError::InvalidShape`] naming the JSON path and expected type.
+    fn parse(body: &str) -> Result<Self, PayloadError> {
+        parse_body(Self::NAME, body)
+    }
+}
+
+/// The enum of all events of one provider, with a variant for events this crate does not
+/// know.
+pub trait ProviderEvent: Sized + Send + 'static {
+    /// The provider whose events these are.
+    type Provider: Provider;
+
+    /// Parses a verified body whose event is `name`. An unknown name is not an error.
+    ///
+    /// # Errors
+    /// [`PayloadError`] when a known event does not have its documented shape.
+    fn parse(name: &str, body: &str) -> Result<Self, PayloadError>;
+
+    /// The event name as the platform spells it.
+    fn name(&self) -> &str;
+}
+
+/// An event this crate has no type for: a new event of the platform, or one outside chat.
+/// It keeps the name and the whole body, so nothing is lost.
+pub struct UnknownEvent<P> {
+    /// The event name as the platform spells it.
+    pub name: String,
+    /// The whole body.
+    pub raw: serde_json::Value,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P: Provider> UnknownEvent<P> {
+    /// An unknown event named `name` with body `raw`.
+    #[must_use]
+    pub fn new(name: impl Into<String>, raw: serde_json::Value) -> Self {
+        Self {
+            name: name.into(),
+            raw,
+            provider: PhantomData,
+        }
+    }
+
+    /// Reads a verified body as an unknown event named `name`.
+    ///
+    /// # Errors
+    /// [`PayloadError::NotJson`] when the body is not JSON.
+    pub fn parse(name: &str, body: &str) -> Result<Self, PayloadError> {
+        let raw = serde_json::from_str(body).map_err(|err| PayloadError::NotJson {
+            reason: err.to_string(),
+        })?;
+        Ok(Self::new(name, raw))
+    }
+}
+
+impl<P> fmt::Debug for UnknownEvent<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnknownEvent")
+            .field("name", &self.name)
+            .field("raw", &self.raw)
+            .finish()
+    }
+}
+
+impl<P> Clone for UnknownEvent<P> {
+    fn clone(&self) -> Self {
+        Self {
+            name: self.name.clone(),
+            raw: self.raw.clone(),
+            provider: PhantomData,
+        }
+    }
+}
+
+impl<P> PartialEq for UnknownEvent<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.raw == other.raw
+    }
+}
+
+/// A delivery whose signature has been checked and whose envelope has been read.
+pub struct VerifiedDelivery<'a, P> {
+    /// The event name as the platform spells it.
+    pub event_name: Cow<'a, str>,
+    /// The delivery's id, when the provider sends one.
+    pub delivery_id: Option<Cow<'a, str>>,
+    /// The scheme whose signature verified.
+    pub scheme: SignatureScheme,
+    /// The verified body.
+    pub body: &'a str,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P: Provider> VerifiedDelivery<'_, P> {
+    /// Parses the body into the provider's event enum (unknown events included).
+    ///
+    /// # Errors
+    /// [`PayloadError`] when a known event does not have its documented shape.
+    pub fn parse(&self) -> Result<P::Event, PayloadError> {
+        P::Event::parse(&self.event_name, self.body)
+    }
+
+    /// Parses the body into one typed event, after checking the name matches.
+    ///
+    /// Returns `None` when the delivery carries another event.
+    ///
+    /// # Errors
+    /// [`PayloadError`] when the body does not have the event's documented shape.
+    pub fn parse_as<E: Event<Provider = P>>(&self) -> Option<Result<E, PayloadError>> {
+        (self.event_name == E::NAME).then(|| E::parse(self.body))
+    }
+}
+
+impl<P: Provider> fmt::Debug for VerifiedDelivery<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedDelivery")
+            .field("provider", &P::NAME)
+            .field("event_name", &self.event_name)
+            .field("delivery_id", &self.delivery_id)
+            .field("scheme", &self.scheme.name)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Why a delivery was turned away before any handler ran.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// The signature did not verify: the delivery is not from the platform (HTTP 401).
+    #[error("unauthorized: {0}")]
+    Unauthorized(#[from] VerifyError),
+    /// The signature verified but the body cannot be read (HTTP 400).
+    #[error("bad payload: {0}")]
+    BadPayload(#[from] PayloadError),
+}

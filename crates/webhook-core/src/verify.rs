@@ -1,0 +1,440 @@
+//! Signature verification over the raw body bytes, before anything is parsed.
+//!
+//! A [`SignatureScheme`] says which header carries the signature and how it is computed.
+//! A [`Verifier`] holds the accepted schemes, in priority order, and one or more keys.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use http::HeaderMap;
+use sha1::Sha1;
+use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq};
+
+/// The MAC a scheme computes over the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// HMAC with SHA-256 (32-byte tag).
+    HmacSha256,
+    /// HMAC with SHA-1 (20-byte tag); only Amity's legacy scheme uses it.
+    HmacSha1,
+}
+
+impl Algorithm {
+    /// Length of the tag in bytes.
+    #[must_use]
+    pub const fn tag_len(self) -> usize {
+        match self {
+            Self::HmacSha256 => 32,
+            Self::HmacSha1 => 20,
+        }
+    }
+}
+
+/// How the tag is written into the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Standard base64 alphabet, padded.
+    Base64,
+    /// Hexadecimal; either case is accepted, lowercase is produced.
+    Hex,
+}
+
+/// One way a platform signs its deliveries.
+///
+/// ```
+/// use webhook_core::talkplus;
+///
+/// let header = talkplus::SIGNATURE.sign(b"app api key", br#"{"event":"message"}"#);
+/// assert_eq!(header.len(), 44); // base64 of 32 bytes
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SignatureScheme {
+    /// Short name for logs, e.g. `"amity-sha1"`.
+    pub name: &'static str,
+    /// Header carrying the signature, in lowercase.
+    pub header: &'static str,
+    /// The MAC computed over the raw body.
+    pub algorithm: Algorithm,
+    /// How the tag is encoded in the header.
+    pub encoding: Encoding,
+    /// Text before the encoded tag, e.g. `"sha1="`; empty for none.
+    pub prefix: &'static str,
+}
+
+impl SignatureScheme {
+    /// The header value this scheme expects for `body` signed with `key`.
+    ///
+    /// For tests and tools; receivers use a [`Verifier`], which compares in constant time.
+    #[must_use]
+    pub fn sign(&self, key: &[u8], body: &[u8]) -> String {
+        let tag = KeyedMac::new(self.algorithm, key).tag(body);
+        let encoded = match self.encoding {
+            Encoding::Base64 => BASE64.encode(&tag),
+            Encoding::Hex => hex::encode(&tag),
+        };
+        format!("{}{encoded}", self.prefix)
+    }
+
+    /// Decodes a header value into the tag bytes, checking prefix, encoding and length.
+    fn decode(&self, value: &[u8]) -> Result<Vec<u8>, MalformedReason> {
+        let encoded = value
+            .strip_prefix(self.prefix.as_bytes())
+            .ok_or(MalformedReason::MissingPrefix(self.prefix))?;
+        let tag = match self.encoding {
+            Encoding::Base64 => BASE64
+                .decode(encoded)
+                .map_err(|_| MalformedReason::NotBase64)?,
+            Encoding::Hex => hex::decode(encoded).map_err(|_| MalformedReason::NotHex)?,
+        };
+        if tag.len() == self.algorithm.tag_len() {
+            Ok(tag)
+        } else {
+            Err(MalformedReason::WrongLength {
+                expected: self.algorithm.tag_len(),
+                actual: tag.len(),
+            })
+        }
+    }
+}
+
+/// A secret used to sign deliveries: an App API Key, a webhook secret.
+///
+/// Its `Debug` output never shows the bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningKey(Vec<u8>);
+
+impl SigningKey {
+    /// The key's bytes, exactly as the platform uses them (for TalkPlus, the UTF-8 bytes of
+    /// the 64-character key string, not its hex decoding).
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+impl From<&str> for SigningKey {
+    fn from(key: &str) -> Self {
+        Self(key.as_bytes().to_vec())
+    }
+}
+
+impl From<String> for SigningKey {
+    fn from(key: String) -> Self {
+        Self(key.into_bytes())
+    }
+}
+
+impl From<&[u8]> for SigningKey {
+    fn from(key: &[u8]) -> Self {
+        Self(key.to_vec())
+    }
+}
+
+impl From<Vec<u8>> for SigningKey {
+    fn from(key: Vec<u8>) -> Self {
+        Self(key)
+    }
+}
+
+/// A MAC already keyed: keying happens once at start-up, not per delivery.
+#[derive(Clone)]
+enum KeyedMac {
+    Sha256(Hmac<Sha256>),
+    Sha1(Hmac<Sha1>),
+}
+
+impl KeyedMac {
+    fn new(algorithm: Algorithm, key: &[u8]) -> Self {
+        // HMAC accepts keys of any length, so these constructors cannot fail.
+        match algorithm {
+            Algorithm::HmacSha256 => Self::Sha256(
+                <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+            Algorithm::HmacSha1 => Self::Sha1(
+                <Hmac<Sha1> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+        }
+    }
+
+    fn tag(&self, body: &[u8]) -> Vec<u8> {
+        match self {
+            Self::Sha256(mac) => mac.clone().chain_update(body).finalize().into_bytes().to_vec(),
+            Self::Sha1(mac) => mac.clone().chain_update(body).finalize().into_bytes().to_vec(),
+        }
+    }
+
+    /// Constant-time comparison of the body's tag with `expected` (same length, checked).
+    fn matches(&self, body: &[u8], expected: &[u8]) -> Choice {
+        match self {
+            Self::Sha256(mac) => mac
+                .clone()
+                .chain_update(body)
+                .finalize()
+                .into_bytes()
+                .as_slice()
+                .ct_eq(expected),
+            Self::Sha1(mac) => mac
+                .clone()
+                .chain_update(body)
+                .finalize()
+                .into_bytes()
+                .as_slice()
+                .ct_eq(expected),
+        }
+    }
+}
+
+/// One accepted scheme with the key set already applied.
+#[derive(Clone)]
+struct SchemeKeys {
+    scheme: SignatureScheme,
+    macs: Vec<KeyedMac>,
+}
+
+/// Checks deliveries against the accepted schemes and keys.
+///
+/// Schemes are tried in the order given: the first whose header is present decides, so
+/// with Amity's current scheme listed first a delivery carrying both headers is judged by
+/// `x-amity-signature` alone. Every key is tried (key rotation), and every comparison runs
+/// in constant time whatever the outcome.
+///
+/// ```
+/// use http::HeaderMap;
+/// use webhook_core::{Verifier, amity};
+///
+/// // Current and legacy scheme, old and new secret during a rotation.
+/// let verifier = Verifier::new(amity::SCHEMES.iter().copied(), ["old secret", "new secret"])?;
+/// let body = br#"{"event":"channel.didJoin","data":{}}"#;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-amity-signature", amity::SIGNATURE.sign(b"new secret", body).parse()?);
+/// assert_eq!(verifier.verify(&headers, body)?, amity::SIGNATURE);
+///
+/// // Accept the current scheme only.
+/// let strict = Verifier::new([amity::SIGNATURE], ["new secret"])?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    checks: Vec<SchemeKeys>,
+}
+
+impl Verifier {
+    /// A verifier accepting `schemes` (in priority order) signed with any of `keys`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when no scheme or no key is given, or a key is empty.
+    pub fn new<K>(
+        schemes: impl IntoIterator<Item = SignatureScheme>,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<Self, ConfigError>
+    where
+        K: Into<SigningKey>,
+    {
+        let keys: Vec<SigningKey> = keys.into_iter().map(Into::into).collect();
+        if keys.is_empty() {
+            return Err(ConfigError::NoKeys);
+        }
+        if keys.iter().any(|key| key.0.is_empty()) {
+            return Err(ConfigError::EmptyKey);
+        }
+        let checks: Vec<SchemeKeys> = schemes
+            .into_iter()
+            .map(|scheme| SchemeKeys {
+                scheme,
+                macs: keys
+                    .iter()
+                    .map(|key| KeyedMac::new(scheme.algorithm, &key.0))
+                    .collect(),
+            })
+            .collect();
+        if checks.is_empty() {
+            return Err(ConfigError::NoSchemes);
+        }
+        Ok(Self { checks })
+    }
+
+    /// The accepted schemes, in priority order.
+    pub fn schemes(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
+        self.checks.iter().map(|check| check.scheme)
+    }
+
+    /// Checks the signature of `body` and returns the scheme that decided.
+    ///
+    /// # Errors
+    /// [`VerifyError`] saying whether the header was missing, malformed or not matching.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<SignatureScheme, VerifyError> {
+        for check in &self.checks {
+            let header = check.scheme.header;
+            let mut values = headers.get_all(header).iter();
+            let Some(value) = values.next() else { continue };
+            let malformed = |reason| VerifyError::Malformed { header, reason };
+            if values.next().is_some() {
+                return Err(malformed(MalformedReason::Repeated));
+            }
+            let expected = check.scheme.decode(value.as_bytes()).map_err(malformed)?;
+            let matched = check
+                .macs
+                .iter()
+                .fold(Choice::from(0), |any, mac| any | mac.matches(body, &expected));
+            return if bool::from(matched) {
+                Ok(check.scheme)
+            } else {
+                Err(VerifyError::Mismatch { header })
+            };
+        }
+        Err(VerifyError::Missing {
+            expected: self.checks.iter().map(|check| check.scheme.header).collect(),
+        })
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.checks.iter().map(|check| check.scheme.name).collect();
+        f.debug_struct("Verifier")
+            .field("schemes", &schemes)
+            .field("keys", &self.checks.first().map_or(0, |check| check.macs.len()))
+            .finish()
+    }
+}
+
+/// Why a [`Verifier`] could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// No key was given: every delivery would be rejected.
+    #[error("no signing key given")]
+    NoKeys,
+    /// An empty key was given: anyone could sign with it.
+    #[error("a signing key is empty")]
+    EmptyKey,
+    /// No scheme was given: every delivery would be rejected.
+    #[error("no signature scheme given")]
+    NoSchemes,
+}
+
+/// Why a delivery's signature was rejected. Every variant means "not from the platform".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// None of the accepted schemes' headers is present.
+    #[error("missing signature header (expected one of: {})", expected.join(", "))]
+    Missing {
+        /// The headers that would have been accepted, in priority order.
+        expected: Vec<&'static str>,
+    },
+    /// The header is present but cannot hold a signature of its scheme.
+    #[error("malformed signature header `{header}`: {reason}")]
+    Malformed {
+        /// The header that was read.
+        header: &'static str,
+        /// What is wrong with it.
+        reason: MalformedReason,
+    },
+    /// The signature is well-formed but no key produces it for this body.
+    #[error("signature in `{header}` does not match the body")]
+    Mismatch {
+        /// The header that was read.
+        header: &'static str,
+    },
+}
+
+/// What is wrong with a malformed signature header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MalformedReason {
+    /// The header appears more than once.
+    #[error("the header appears more than once")]
+    Repeated,
+    /// The value does not start with the scheme's prefix.
+    #[error("expected the prefix `{0}`")]
+    MissingPrefix(&'static str),
+    /// The value is not padded standard base64.
+    #[error("not base64")]
+    NotBase64,
+    /// The value is not hexadecimal.
+    #[error("not hexadecimal")]
+    NotHex,
+    /// The value decodes to a tag of the wrong length.
+    #[error("decodes to {actual} bytes, expected {expected}")]
+    WrongLength {
+        /// Tag length of the scheme's algorithm.
+        expected: usize,
+        /// Length found.
+        actual: usize,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHA256_HEX: SignatureScheme = SignatureScheme {
+        name: "test",
+        header: "x-test",
+        algorithm: Algorithm::HmacSha256,
+        encoding: Encoding::Hex,
+        prefix: "",
+    };
+
+    #[test]
+    fn known_hmac_sha256_vector() {
+        // RFC 4231 test case 2.
+        let tag = SHA256_HEX.sign(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            tag,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn signing_key_debug_is_redacted() {
+        let key = SigningKey::from("super-secret-key");
+        assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+        let verifier = Verifier::new([SHA256_HEX], ["super-secret-key"]).expect("valid");
+        let shown = format!("{verifier:?}");
+        assert!(!shown.contains("super-secret"), "{shown}");
+        assert!(shown.contains("keys: 1"), "{shown}");
+    }
+
+    #[test]
+    fn rejects_empty_configuration() {
+        let none: [&str; 0] = [];
+        assert_eq!(
+            Verifier::new([SHA256_HEX], none).err(),
+            Some(ConfigError::NoKeys)
+        );
+        assert_eq!(
+            Verifier::new([SHA256_HEX], [""]).err(),
+            Some(ConfigError::EmptyKey)
+        );
+        assert_eq!(
+            Verifier::new([], ["k"]).err(),
+            Some(ConfigError::NoSchemes)
+        );
+    }
+
+    #[test]
+    fn non_ascii_header_value_is_malformed_not_a_panic() {
+        let verifier = Verifier::new([SHA256_HEX], ["k"]).expect("valid");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-test",
+            http::HeaderValue::from_bytes(b"\xff\xfe").expect("opaque bytes are allowed"),
+        );
+        assert_eq!(
+            verifier.verify(&headers, b"{}"),
+            Err(VerifyError::Malformed {
+                header: "x-test",
+                reason: MalformedReason::NotHex
+            })
+        );
+    }
+}

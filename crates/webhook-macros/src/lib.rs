@@ -1,0 +1,1 @@
+//! Procedural macros of the chat webhook framework. Use them through `webhook-core`.
