@@ -103,7 +103,6 @@ pub mod verify;
 
 pub use payload::PayloadError;
 pub use provider::{
-    DeliveryError, DeliveryIdSource, Event, Provider, ProviderEvent, UnknownEvent,
-    VerifiedDelivery,
+    DeliveryError, DeliveryIdSource, Event, Provider, ProviderEvent, UnknownEvent, VerifiedDelivery,
 };
 pub use verify::{ConfigError, SignatureScheme, SigningKey, Verifier, VerifyError};

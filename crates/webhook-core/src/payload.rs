@@ -177,7 +177,10 @@ impl<'de> Deserialize<'de> for MaybeText<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<MaybeText<'de>, E> {
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                value: &'de str,
+            ) -> Result<MaybeText<'de>, E> {
                 Ok(MaybeText(Some(Cow::Borrowed(value))))
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<MaybeText<'de>, E> {
@@ -198,7 +201,10 @@ impl<'de> Deserialize<'de> for MaybeText<'de> {
             fn visit_unit<E: de::Error>(self) -> Result<MaybeText<'de>, E> {
                 Ok(MaybeText(None))
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<MaybeText<'de>, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<MaybeText<'de>, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(MaybeText(None))
             }
@@ -219,9 +225,10 @@ impl<'de> Deserialize<'de> for MaybeText<'de> {
 /// [`PayloadError::NotJson`] when the body is not JSON at all.
 pub fn parse_body<T: de::DeserializeOwned>(event: &str, body: &str) -> Result<T, PayloadError> {
     serde_json::from_str(body).map_err(|first| {
-        if !first.is_data() {
+        // A truncated body can fail on a type before the parser reaches the syntax error.
+        if let Err(syntax) = serde_json::from_str::<IgnoredAny>(body) {
             return PayloadError::NotJson {
-                reason: first.to_string(),
+                reason: syntax.to_string(),
             };
         }
         let mut deserializer = serde_json::Deserializer::from_str(body);

@@ -167,8 +167,18 @@ impl KeyedMac {
 
     fn tag(&self, body: &[u8]) -> Vec<u8> {
         match self {
-            Self::Sha256(mac) => mac.clone().chain_update(body).finalize().into_bytes().to_vec(),
-            Self::Sha1(mac) => mac.clone().chain_update(body).finalize().into_bytes().to_vec(),
+            Self::Sha256(mac) => mac
+                .clone()
+                .chain_update(body)
+                .finalize()
+                .into_bytes()
+                .to_vec(),
+            Self::Sha1(mac) => mac
+                .clone()
+                .chain_update(body)
+                .finalize()
+                .into_bytes()
+                .to_vec(),
         }
     }
 
@@ -282,10 +292,9 @@ impl Verifier {
                 return Err(malformed(MalformedReason::Repeated));
             }
             let expected = check.scheme.decode(value.as_bytes()).map_err(malformed)?;
-            let matched = check
-                .macs
-                .iter()
-                .fold(Choice::from(0), |any, mac| any | mac.matches(body, &expected));
+            let matched = check.macs.iter().fold(Choice::from(0), |any, mac| {
+                any | mac.matches(body, &expected)
+            });
             return if bool::from(matched) {
                 Ok(check.scheme)
             } else {
@@ -293,7 +302,11 @@ impl Verifier {
             };
         }
         Err(VerifyError::Missing {
-            expected: self.checks.iter().map(|check| check.scheme.header).collect(),
+            expected: self
+                .checks
+                .iter()
+                .map(|check| check.scheme.header)
+                .collect(),
         })
     }
 }
@@ -303,7 +316,10 @@ impl fmt::Debug for Verifier {
         let schemes: Vec<&str> = self.checks.iter().map(|check| check.scheme.name).collect();
         f.debug_struct("Verifier")
             .field("schemes", &schemes)
-            .field("keys", &self.checks.first().map_or(0, |check| check.macs.len()))
+            .field(
+                "keys",
+                &self.checks.first().map_or(0, |check| check.macs.len()),
+            )
             .finish()
     }
 }
@@ -415,10 +431,7 @@ mod tests {
             Verifier::new([SHA256_HEX], [""]).err(),
             Some(ConfigError::EmptyKey)
         );
-        assert_eq!(
-            Verifier::new([], ["k"]).err(),
-            Some(ConfigError::NoSchemes)
-        );
+        assert_eq!(Verifier::new([], ["k"]).err(), Some(ConfigError::NoSchemes));
     }
 
     #[test]

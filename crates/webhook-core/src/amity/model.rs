@@ -168,7 +168,11 @@ pub struct User {
 pub struct ChannelData {
     /// The channels concerned: the seed sends one object, the current specification an
     /// array; both read as a list.
-    #[serde(default, alias = "channels", deserialize_with = "crate::lenient::one_or_many")]
+    #[serde(
+        default,
+        alias = "channels",
+        deserialize_with = "crate::lenient::one_or_many"
+    )]
     pub channel: Vec<Channel>,
     /// Ids of the users concerned (members, joiners, added or removed users).
     #[serde(default, deserialize_with = "crate::lenient::one_or_many")]
@@ -203,7 +207,11 @@ impl ChannelData {
 #[serde(rename_all = "camelCase")]
 pub struct MessageData {
     /// The messages concerned (sent as `messages`, or `message`; one or several).
-    #[serde(default, alias = "message", deserialize_with = "crate::lenient::one_or_many")]
+    #[serde(
+        default,
+        alias = "message",
+        deserialize_with = "crate::lenient::one_or_many"
+    )]
     pub messages: Vec<Message>,
     /// The users concerned, usually the senders.
     #[serde(default, deserialize_with = "crate::lenient::one_or_many")]
@@ -228,7 +236,11 @@ impl MessageData {
 #[serde(rename_all = "camelCase")]
 pub struct UserData {
     /// The users concerned (sent as `users`, or `user`; one or several).
-    #[serde(default, alias = "user", deserialize_with = "crate::lenient::one_or_many")]
+    #[serde(
+        default,
+        alias = "user",
+        deserialize_with = "crate::lenient::one_or_many"
+    )]
     pub users: Vec<User>,
     /// Ids of the users concerned.
     #[serde(default, deserialize_with = "crate::lenient::one_or_many")]

@@ -1,0 +1,268 @@
+//! Every shape PLATFORMS.md lists as varying is accepted; what cannot be read is an error
+//! naming the JSON path and the expected type.
+
+use serde_json::json;
+use webhook_core::amity::{self, AmityEvent};
+use webhook_core::talkplus::{self, ChannelType, MessageType, Reaction, TalkPlusEvent};
+use webhook_core::{Event, PayloadError, ProviderEvent};
+
+fn talkplus_deleted(sender: &str) -> String {
+    let sender = if sender.is_empty() {
+        String::new()
+    } else {
+        format!(r#""sender":{sender},"#)
+    };
+    format!(
+        r#"{{"event":"message_deleted","appId":"a","channel":{{"id":"c"}},{sender}"message":{{"id":"m"}}}}"#
+    )
+}
+
+#[test]
+fn optional_sender_absent_null_or_empty_is_none() {
+    for sender in ["", "null", "{}"] {
+        let ev = talkplus::MessageDeleted::parse(&talkplus_deleted(sender))
+            .unwrap_or_else(|err| panic!("sender {sender:?}: {err}"));
+        assert_eq!(ev.sender, None, "sender {sender:?}");
+        assert_eq!(ev.message.id, "m");
+    }
+    let ev = talkplus::MessageDeleted::parse(&talkplus_deleted(r#"{"id":"u1"}"#)).expect("valid");
+    assert_eq!(ev.sender.map(|user| user.id).as_deref(), Some("u1"));
+}
+
+fn amity_channel_event(channel: &str, adder: &str) -> String {
+    format!(
+        r#"{{"event":"channel.didAddUsers","data":{{"channel":{channel},"adderId":{adder},"userIds":["C"]}}}}"#
+    )
+}
+
+#[test]
+fn amity_channel_object_or_array() {
+    let one =
+        amity::ChannelDidAddUsers::parse(&amity_channel_event(r#"{"channelId":"c1"}"#, r#""B""#))
+            .expect("object");
+    assert_eq!(one.data.channel.len(), 1);
+    assert_eq!(one.data.channel[0].channel_id, "c1");
+
+    let many = amity::ChannelDidAddUsers::parse(&amity_channel_event(
+        r#"[{"channelId":"c1"},{"channelId":"c2"}]"#,
+        r#""B""#,
+    ))
+    .expect("array");
+    let ids: Vec<&str> = many
+        .data
+        .channel
+        .iter()
+        .map(|c| c.channel_id.as_str())
+        .collect();
+    assert_eq!(ids, ["c1", "c2"]);
+}
+
+#[test]
+fn amity_adder_id_string_or_array() {
+    for adder in [r#""B""#, r#"["B"]"#] {
+        let ev =
+            amity::ChannelDidAddUsers::parse(&amity_channel_event("{}", adder)).expect("valid");
+        assert_eq!(ev.data.adder_id, ["B"], "adderId {adder}");
+    }
+    let ev = amity::ChannelDidAddUsers::parse(&amity_channel_event("{}", r#"["B","D"]"#))
+        .expect("valid");
+    assert_eq!(ev.data.adder_id, ["B", "D"]);
+}
+
+#[test]
+fn reactions_in_all_three_documented_shapes() {
+    let body = json!({
+        "event": "reaction_added", "channel": {"id": "c"}, "user": {"id": "u"},
+        "message": {"id": "m", "reactions": {
+            "sample": "user123",
+            "js_docs": ["user1", "user2"],
+            "rest_docs": 3,
+        }},
+        "reaction": "sample",
+    })
+    .to_string();
+    let ev = talkplus::ReactionAdded::parse(&body).expect("valid");
+    let reactions = &ev.message.reactions;
+    assert_eq!(
+        reactions["sample"],
+        Reaction::Users(vec!["user123".to_owned()])
+    );
+    assert_eq!(reactions["js_docs"].users(), ["user1", "user2"]);
+    assert_eq!(reactions["js_docs"].count(), 2);
+    assert_eq!(reactions["rest_docs"], Reaction::Count(3));
+    assert_eq!(reactions["rest_docs"].count(), 3);
+}
+
+#[test]
+fn data_and_metadata_hold_any_json() {
+    for data in [
+        json!({"k": {"nested": [1, 2]}}),
+        json!([1, "x"]),
+        json!(7),
+        json!(null),
+        json!("s"),
+    ] {
+        let body =
+            json!({"event": "channel_added", "channel": {"id": "c", "data": data}}).to_string();
+        let ev = talkplus::ChannelAdded::parse(&body).expect("any JSON in data");
+        assert_eq!(ev.channel.data, data);
+
+        let body = json!({"event": "user.didUpdate", "data": {"users": [{"userId": "u", "metadata": data}]}})
+            .to_string();
+        let ev = amity::UserDidUpdate::parse(&body).expect("any JSON in metadata");
+        assert_eq!(ev.data.users[0].metadata, data);
+    }
+}
+
+#[test]
+fn new_enum_values_are_kept() {
+    let body = json!({"event": "message", "channel": {"id": "c", "type": "superPrivate"},
+        "message": {"id": "m", "type": "poll", "fileUrl": "https://f"}})
+    .to_string();
+    let ev = talkplus::MessageSent::parse(&body).expect("valid");
+    assert_eq!(
+        ev.channel.channel_type,
+        Some(ChannelType::Other("superPrivate".into()))
+    );
+    assert_eq!(
+        ev.message.message_type,
+        Some(MessageType::Other("poll".into()))
+    );
+    assert_eq!(
+        ev.message.message_type.as_ref().map(MessageType::as_str),
+        Some("poll")
+    );
+    assert_eq!(ev.message.file_url.as_deref(), Some("https://f"));
+
+    for (text, known) in [
+        ("invitationOnly", ChannelType::InvitationOnly),
+        ("private", ChannelType::Private),
+    ] {
+        assert_eq!(ChannelType::from(text), known);
+    }
+    for (text, known) in [
+        ("admin_hidden", MessageType::AdminHidden),
+        ("hidden", MessageType::Hidden),
+    ] {
+        assert_eq!(MessageType::from(text), known);
+    }
+
+    let body = json!({"event": "channel.didCreate", "data": {"channel": {"channelId": "c", "type": "megagroup"}}})
+        .to_string();
+    let ev = amity::ChannelDidCreate::parse(&body).expect("valid");
+    assert_eq!(
+        ev.data.channel[0].channel_type,
+        Some(amity::ChannelType::Other("megagroup".into()))
+    );
+}
+
+#[test]
+fn unknown_fields_and_null_scalars_are_ignored() {
+    let body = json!({"event": "member_banned", "brandNew": {"x": 1}, "channel": {"id": "c",
+        "isFrozen": null, "members": null, "ownerId": null, "futureField": [1]},
+        "users": [{"id": "u", "unheardOf": true}]})
+    .to_string();
+    let ev = talkplus::MemberBanned::parse(&body).expect("valid");
+    assert!(!ev.channel.is_frozen);
+    assert!(ev.channel.members.is_empty());
+    assert_eq!(ev.users[0].id, "u");
+
+    // The hashflag spelling of the seed and the hashFlag of the specification.
+    for key in ["hashflag", "hashFlag"] {
+        let body = json!({"event": "user.didFlag", "data": {"users": [{"userId": "u", key: {"bits": 1}}]}})
+            .to_string();
+        let ev = amity::UserDidFlag::parse(&body).expect("valid");
+        assert_eq!(ev.data.users[0].hash_flag, json!({"bits": 1}), "{key}");
+    }
+}
+
+#[test]
+fn unknown_events_keep_name_and_body() {
+    let body = r#"{"event":"channel_archived","appId":"a","channel":{"id":"c"}}"#;
+    match TalkPlusEvent::parse("channel_archived", body).expect("unknown is not an error") {
+        TalkPlusEvent::Unknown(unknown) => {
+            assert_eq!(unknown.name, "channel_archived");
+            assert_eq!(unknown.raw["channel"]["id"], "c");
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+    for name in [
+        "follow.didFollow",
+        "poll.didVote",
+        "v3.post.didCreate",
+        "v3.comment.didCreate",
+        "v3.community.didJoin",
+        "video-streaming.didStart",
+    ] {
+        let body = json!({"event": name, "data": {"anything": [1]}}).to_string();
+        let ev = AmityEvent::parse(name, &body).expect("unknown is not an error");
+        assert_eq!(ev.name(), name);
+        assert!(matches!(ev, AmityEvent::Unknown(ref u) if u.raw["data"]["anything"][0] == 1));
+    }
+}
+
+#[test]
+fn a_required_object_that_is_a_string_names_path_and_type() {
+    let err =
+        talkplus::MemberBanned::parse(r#"{"event":"member_banned","channel":"lobby","users":[]}"#)
+            .expect_err("channel must be an object");
+    let PayloadError::InvalidShape {
+        event,
+        path,
+        reason,
+    } = &err
+    else {
+        panic!("expected InvalidShape, got {err:?}")
+    };
+    assert_eq!(event, "member_banned");
+    assert_eq!(path, "channel");
+    assert!(reason.contains("expected struct Channel"), "{reason}");
+    assert!(
+        err.to_string()
+            .contains("`member_banned` payload at `channel`"),
+        "{err}"
+    );
+
+    let err = talkplus::ChannelAdded::parse(
+        r#"{"event":"channel_added","channel":{"id":"c","members":[{"id":"u","createdAt":"yesterday"}]}}"#,
+    )
+    .expect_err("a timestamp must be a number");
+    assert!(
+        matches!(&err, PayloadError::InvalidShape { path, reason, .. }
+            if path == "channel.members[0].createdAt" && reason.contains("expected i64")),
+        "{err:?}"
+    );
+
+    let err = amity::ChannelDidAddUsers::parse(
+        r#"{"event":"channel.didAddUsers","data":{"channel":"c1"}}"#,
+    )
+    .expect_err("a channel must be an object");
+    assert!(
+        matches!(&err, PayloadError::InvalidShape { path, reason, .. }
+            if path == "data.channel" && reason.contains("expected struct Channel")),
+        "{err:?}"
+    );
+
+    let err = talkplus::MemberBanned::parse(r#"{"event":"member_banned","users":[]}"#)
+        .expect_err("channel is required");
+    assert!(
+        matches!(&err, PayloadError::InvalidShape { reason, .. } if reason.contains("missing field `channel`")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_body_that_is_not_json_is_an_error() {
+    for body in ["", "not json", "{\"event\":", "[1,2"] {
+        let err = talkplus::MemberBanned::parse(body).expect_err("not JSON");
+        assert!(
+            matches!(err, PayloadError::NotJson { .. }),
+            "{body:?}: {err:?}"
+        );
+        let err = TalkPlusEvent::parse("brand_new", body).expect_err("not JSON even when unknown");
+        assert!(
+            matches!(err, PayloadError::NotJson { .. }),
+            "{body:?}: {err:?}"
+        );
+    }
+}
