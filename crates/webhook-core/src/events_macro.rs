@@ -24,6 +24,8 @@ macro_rules! define_events {
                 const NAME: &'static str = $name;
             }
 
+            impl $crate::handler::EventOf<$provider> for $ty {}
+
             impl From<$ty> for $enum_name {
                 fn from(event: $ty) -> Self {
                     Self::$ty(event)
@@ -60,6 +62,17 @@ macro_rules! define_events {
                 }
             }
         }
+
+        impl $crate::handler::HandlerEvent for $enum_name {
+            type Provider = $provider;
+            const ROUTE: $crate::handler::Route = $crate::handler::Route::AllEvents;
+
+            fn from_body(name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
+                <Self as $crate::ProviderEvent>::parse(name, body)
+            }
+        }
+
+        impl $crate::handler::EventOf<$provider> for $enum_name {}
 
         /// Every event name this crate has a type for, as the platform spells it.
         pub const EVENT_NAMES: &[&str] = &[$($name),*];

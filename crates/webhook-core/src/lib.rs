@@ -96,13 +96,65 @@ mod events_macro;
 mod lenient;
 
 pub mod amity;
+pub mod dispatch;
+pub mod handler;
 pub mod payload;
 pub mod provider;
 pub mod talkplus;
 pub mod verify;
 
+/// Marks an `async fn` as a webhook handler and checks its signature; see the crate docs.
+pub use webhook_macros::webhook_handler;
+
+pub use dispatch::{Dispatcher, Failure, HandlerFailure, Outcome};
+pub use handler::{DeliveryInfo, EventOf, HandlerEvent, State};
 pub use payload::PayloadError;
 pub use provider::{
     DeliveryError, DeliveryIdSource, Event, Provider, ProviderEvent, UnknownEvent, VerifiedDelivery,
 };
 pub use verify::{ConfigError, SignatureScheme, SigningKey, Verifier, VerifyError};
+
+/// What `#[webhook_handler]`'s expansion calls. Not public API: it may change at any time.
+#[doc(hidden)]
+pub mod __private {
+    use std::future::Future;
+
+    use crate::handler::{Extractor, HandlerEvent, HandlerReturn};
+
+    pub fn assert_event<E: HandlerEvent>() {}
+
+    pub fn assert_extractor<T: Extractor>() {}
+
+    pub fn assert_return<R: HandlerReturn>() {}
+
+    /// The future an `async fn` returns, named without naming its parameters.
+    pub trait HandlerFn<Args> {
+        type Future: Future;
+    }
+
+    macro_rules! impl_handler_fn {
+        ($($arg:ident),*) => {
+            impl<F, Fut, $($arg,)*> HandlerFn<($($arg,)*)> for F
+            where
+                F: Fn($($arg,)*) -> Fut,
+                Fut: Future,
+            {
+                type Future = Fut;
+            }
+        };
+    }
+
+    impl_handler_fn!(A1);
+    impl_handler_fn!(A1, A2);
+    impl_handler_fn!(A1, A2, A3);
+    impl_handler_fn!(A1, A2, A3, A4);
+    impl_handler_fn!(A1, A2, A3, A4, A5);
+    impl_handler_fn!(A1, A2, A3, A4, A5, A6);
+
+    pub fn assert_send_future<F, Args>(_handler: F)
+    where
+        F: HandlerFn<Args>,
+        F::Future: Send,
+    {
+    }
+}
