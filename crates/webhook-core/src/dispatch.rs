@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures_util::FutureExt as _;
 use http::HeaderMap;
 
-use crate::handler::{DeliveryInfo, HandlerEvent, HandlerFuture, IntoHandler, Route};
+use crate::handler::{DeliveryInfo, EventOf, HandlerEvent, HandlerFuture, IntoHandler, Route};
 use crate::payload::PayloadError;
 use crate::provider::{DeliveryError, Provider};
 use crate::verify::{Verifier, VerifyError};
@@ -61,7 +61,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     #[must_use]
     pub fn handler<Args, H>(mut self, handler: H) -> Self
     where
-        H: IntoHandler<Args, P, S>,
+        H: IntoHandler<Args, S>,
+        H::Event: EventOf<P>,
         Args: 'static,
     {
         let groups = match <H::Event as HandlerEvent>::ROUTE {

@@ -242,17 +242,18 @@ impl<E: Display> HandlerReturn for Result<(), E> {
 /// The future of one handler call.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
 
-/// An async function usable as a handler of provider `P` on a dispatcher with state `S`.
+/// An async function usable as a handler on a dispatcher with state `S`.
 ///
-/// Implemented for every `async fn(E, T1, …, Tn)` (n ≤ 4) whose event `E` belongs to `P`
-/// and whose other parameters are [`FromDelivery<S>`].
+/// Implemented for every `async fn(E, T1, …, Tn)` (n ≤ 4) whose first parameter is a
+/// [`HandlerEvent`] and whose other parameters are [`FromDelivery<S>`]. Which provider's
+/// dispatcher accepts it is checked separately, through [`EventOf`].
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a webhook handler for a `{P}` dispatcher with state `{S}`",
-    note = "a handler is an `async fn` taking a `{P}` event, then `State<{S}>` or `DeliveryInfo`, and returning `()` or `Result<(), E>`; `#[webhook_handler]` on it explains what is wrong"
+    message = "`{Self}` is not a webhook handler for a dispatcher with state `{S}`",
+    note = "a handler is an `async fn` taking an event, then `State<{S}>` or `DeliveryInfo`, and returning `()` or `Result<(), E>`; `#[webhook_handler]` on it explains what is wrong"
 )]
-pub trait IntoHandler<Args, P: Provider, S>: Clone + Send + Sync + 'static {
+pub trait IntoHandler<Args, S>: Clone + Send + Sync + 'static {
     /// The event the handler takes.
-    type Event: EventOf<P>;
+    type Event: HandlerEvent;
 
     /// Starts the handler for one delivery.
     fn call(&self, event: Self::Event, state: &S, info: &DeliveryInfo) -> HandlerFuture;
@@ -260,13 +261,12 @@ pub trait IntoHandler<Args, P: Provider, S>: Clone + Send + Sync + 'static {
 
 macro_rules! impl_into_handler {
     ($($extractor:ident),*) => {
-        impl<F, Fut, E, P, S, $($extractor,)*> IntoHandler<(E, $($extractor,)*), P, S> for F
+        impl<F, Fut, E, S, $($extractor,)*> IntoHandler<(E, $($extractor,)*), S> for F
         where
             F: Fn(E, $($extractor,)*) -> Fut + Clone + Send + Sync + 'static,
             Fut: Future + Send + 'static,
             Fut::Output: HandlerReturn,
-            E: EventOf<P>,
-            P: Provider,
+            E: HandlerEvent,
             $($extractor: FromDelivery<S>,)*
         {
             type Event = E;

@@ -37,6 +37,59 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Handlers and the dispatcher
+//!
+//! A handler is a plain `async fn` marked `#[webhook_handler]`: its first parameter is
+//! the event it wants, further parameters are [`State`] and [`DeliveryInfo`], and it
+//! returns `()` or `Result<(), E>`. A [`Dispatcher`] of one provider gets one line per
+//! handler and then turns each delivery (headers and body) into an [`Outcome`].
+//!
+//! ```
+//! use std::sync::{Arc, Mutex};
+//! use webhook_core::talkplus::{self, MemberBanned, TalkPlus, TalkPlusEvent};
+//! use webhook_core::{DeliveryInfo, Dispatcher, Outcome, Provider, ProviderEvent, State, webhook_handler};
+//!
+//! #[derive(Clone, Default)]
+//! struct Moderation {
+//!     bans: Arc<Mutex<Vec<String>>>,
+//! }
+//!
+//! #[webhook_handler]
+//! async fn on_member_banned(ev: MemberBanned, State(app): State<Moderation>) -> Result<(), String> {
+//!     let mut bans = app.bans.lock().map_err(|_| "lock poisoned".to_owned())?;
+//!     bans.extend(ev.users.into_iter().map(|user| user.id));
+//!     Ok(())
+//! }
+//!
+//! #[webhook_handler]
+//! async fn audit(ev: TalkPlusEvent, info: DeliveryInfo) {
+//!     println!("{} delivery of {} bytes: {}", info.provider(), info.body().len(), ev.name());
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = Moderation::default();
+//! let dispatcher = Dispatcher::new(TalkPlus::verifier(["app-api-key"])?, app.clone())
+//!     .handler(on_member_banned)
+//!     .handler(audit);
+//!
+//! let body = r#"{"event":"member_banned","channel":{"id":"lobby"},"users":[{"id":"troll"}]}"#;
+//! let mut headers = http::HeaderMap::new();
+//! headers.insert("x-talkplus-signature", talkplus::SIGNATURE.sign(b"app-api-key", body.as_bytes()).parse()?);
+//!
+//! let outcome = dispatcher.dispatch(headers, body.into()).await;
+//! assert_eq!(outcome, Outcome::Handled { event: "member_banned".into(), handlers: 2 });
+//! assert_eq!(*app.bans.lock().unwrap(), ["troll"]);
+//!
+//! // Unsigned: no handler runs.
+//! let outcome = dispatcher.dispatch(http::HeaderMap::new(), body.into()).await;
+//! assert!(matches!(outcome, Outcome::Unauthorized(_)));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Dispatcher`] documents which handlers run for a delivery and in what order.
+//!
 //! # Supported events
 //!
 //! | platform | event name | Rust type |

@@ -12,10 +12,19 @@ use proc_macro::TokenStream;
 /// the offending tokens, leaving the function itself unchanged (it stays an ordinary
 /// function that unit tests can call).
 ///
-/// ```ignore
+/// ```
+/// # use hooks as webhook_core; // this crate's own doc tests see webhook-core as `hooks`
+/// use webhook_core::talkplus::MemberBanned;
+/// use webhook_core::{State, webhook_handler};
+///
+/// #[derive(Clone)]
+/// struct Bans(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+///
 /// #[webhook_handler]
-/// async fn on_member_banned(ev: talkplus::MemberBanned, State(db): State<Db>) -> Result<(), Error> {
-///     db.record_ban(&ev.channel.id).await
+/// async fn on_member_banned(ev: MemberBanned, State(bans): State<Bans>) -> Result<(), String> {
+///     let mut bans = bans.0.lock().map_err(|err| err.to_string())?;
+///     bans.push(ev.channel.id);
+///     Ok(())
 /// }
 /// ```
 ///

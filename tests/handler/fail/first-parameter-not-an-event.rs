@@ -1,0 +1,8 @@
+use webhook_core::webhook_handler;
+
+#[webhook_handler]
+async fn on_member_banned(ev: String) {
+    let _ = ev;
+}
+
+fn main() {}

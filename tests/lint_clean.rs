@@ -1,0 +1,59 @@
+//! The expansion of `#[webhook_handler]` is clean under the strictest lints a user may
+//! turn on: this file is compiled by `cargo test` (rustc warnings) and by
+//! `cargo clippy --all-targets` (pedantic lints), both with every warning an error.
+#![deny(warnings, clippy::pedantic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue};
+use webhook_core::talkplus::{self, MemberBanned, TalkPlus, TalkPlusEvent};
+use webhook_core::{DeliveryInfo, Dispatcher, Outcome, Provider, State, webhook_handler};
+
+#[derive(Clone, Default)]
+struct Counter(Arc<AtomicUsize>);
+
+#[webhook_handler]
+async fn on_member_banned(
+    ev: MemberBanned,
+    State(counter): State<Counter>,
+    info: DeliveryInfo,
+) -> Result<(), std::io::Error> {
+    assert_eq!(info.event_name(), "member_banned");
+    counter.0.fetch_add(ev.users.len(), Ordering::SeqCst);
+    tokio::task::yield_now().await;
+    Ok(())
+}
+
+#[webhook_handler]
+async fn audit(_ev: TalkPlusEvent) {
+    tokio::task::yield_now().await;
+}
+
+#[tokio::test]
+async fn strict_lints_accept_the_expansion() {
+    let counter = Counter::default();
+    let dispatcher = Dispatcher::new(
+        TalkPlus::verifier(["key"]).expect("valid key"),
+        counter.clone(),
+    )
+    .handler(on_member_banned)
+    .handler(audit);
+    let body = br#"{"event":"member_banned","channel":{"id":"c"},"users":[{"id":"a"},{"id":"b"}]}"#;
+    let mut headers = HeaderMap::new();
+    let signature = talkplus::SIGNATURE.sign(b"key", body);
+    headers.insert(
+        "x-talkplus-signature",
+        HeaderValue::from_str(&signature).expect("base64"),
+    );
+    let outcome = dispatcher.dispatch(headers, Bytes::from_static(body)).await;
+    assert_eq!(
+        outcome,
+        Outcome::Handled {
+            event: "member_banned".into(),
+            handlers: 2
+        }
+    );
+    assert_eq!(counter.0.load(Ordering::SeqCst), 2);
+}
