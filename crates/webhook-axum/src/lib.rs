@@ -1,1 +1,229 @@
-//! Mounts chat webhook dispatchers into an axum server.
+//! Mounts a chat webhook [`Dispatcher`] in an axum server.
+//!
+//! One line adds webhooks to an existing app; its own routes, state and tower layers stay
+//! as they are:
+//!
+//! ```
+//! use axum::Router;
+//! use webhook_core::talkplus::{MemberBanned, TalkPlus};
+//! use webhook_core::{Dispatcher, Provider, webhook_handler};
+//!
+//! #[webhook_handler]
+//! async fn on_member_banned(ev: MemberBanned) {
+//!     tracing::info!(channel = %ev.channel.id, "member banned");
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let talkplus = Dispatcher::new(TalkPlus::verifier(["app-api-key"])?, ()).handler(on_member_banned);
+//!
+//! #[derive(Clone)]
+//! struct AppState;
+//! let app: Router = Router::new()
+//!     .route("/health", axum::routing::get(|| async { "ok" }))
+//!     .route("/webhooks/talkplus", webhook_axum::webhook(talkplus))
+//!     .with_state(AppState);
+//! # let _ = app;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The route reads the raw body itself (no body extractor is needed, and the content
+//! type is not checked), verifies the signature over those bytes, and answers:
+//!
+//! | status | when | the platform |
+//! |---|---|---|
+//! | 200 OK | every handler succeeded | is done |
+//! | 200 OK | verified, but no handler wants this event (known or not) | is done: the event is acknowledged on purpose |
+//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or a handled event does not have its documented shape; the reply names the JSON path and expected type | should not retry: the same body can never succeed |
+//! | 401 Unauthorized | signature header missing, malformed or not matching; nothing was parsed and no handler ran | should not retry |
+//! | 405 Method Not Allowed | not `POST` | — |
+//! | 413 Payload Too Large | body over the limit (1 MiB by default, [`Webhook::body_limit`]); with `Expect: 100-continue` the client gets it before sending the body | — |
+//! | 500 Internal Server Error | a handler returned an error or panicked; the server keeps serving | retries |
+//!
+//! Each delivery runs in a `tracing` span `webhook_delivery` with the fields `provider`,
+//! `event`, `delivery_id` (first 16 characters), `outcome` and `duration_ms`. Rejected
+//! deliveries are logged at WARN and failed handlers at ERROR, with the reason; replies
+//! never contain keys or handler error text.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, post};
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use tracing::Instrument as _;
+use webhook_core::{Dispatcher, Outcome, Provider};
+
+/// Default body limit: far above any real delivery, low enough to bound memory.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A dispatcher ready to be mounted, with its HTTP settings.
+pub struct Webhook<P, S> {
+    dispatcher: Arc<Dispatcher<P, S>>,
+    body_limit: usize,
+}
+
+impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
+    /// Wraps a dispatcher with the default settings.
+    #[must_use]
+    pub fn new(dispatcher: Dispatcher<P, S>) -> Self {
+        Self {
+            dispatcher: Arc::new(dispatcher),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Sets the largest body accepted, in bytes; larger ones get 413.
+    #[must_use]
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// The route to mount with `Router::route`: `POST` only, any router state.
+    pub fn into_method_router<RouterState>(self) -> MethodRouter<RouterState>
+    where
+        RouterState: Clone + Send + Sync + 'static,
+    {
+        let webhook = Arc::new(self);
+        post(move |request: Request<Body>| {
+            let webhook = Arc::clone(&webhook);
+            async move { webhook.receive(request).await }
+        })
+    }
+
+    async fn receive(&self, request: Request<Body>) -> Response {
+        let started = Instant::now();
+        let span = tracing::info_span!(
+            "webhook_delivery",
+            provider = P::NAME,
+            event = tracing::field::Empty,
+            delivery_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        async move {
+            let outcome = self.read_and_dispatch(request).await;
+            // Recorded before logging, so the log line carries the duration.
+            let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+            tracing::Span::current().record(
+                "duration_ms",
+                tracing::field::display(format_args!("{elapsed_ms:.3}")),
+            );
+            match outcome {
+                Ok(outcome) => respond(&outcome),
+                Err(ReadError::TooLarge) => too_large(self.body_limit),
+                Err(ReadError::Broken(reason)) => unreadable(&reason),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn read_and_dispatch(&self, request: Request<Body>) -> Result<Outcome, ReadError> {
+        let (parts, body) = request.into_parts();
+        // Checked before the body is read, so `Expect: 100-continue` clients never send it.
+        if declared_length(&parts.headers).is_some_and(|length| length > self.body_limit) {
+            return Err(ReadError::TooLarge);
+        }
+        let body = match Limited::new(body, self.body_limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(ReadError::TooLarge);
+            }
+            Err(err) => return Err(ReadError::Broken(err.to_string())),
+        };
+        Ok(self.dispatcher.dispatch(parts.headers, body).await)
+    }
+}
+
+/// Mounts `dispatcher` with the default settings: `.route("/path", webhook(dispatcher))`.
+pub fn webhook<P, S, RouterState>(dispatcher: Dispatcher<P, S>) -> MethodRouter<RouterState>
+where
+    P: Provider,
+    S: Send + Sync + 'static,
+    RouterState: Clone + Send + Sync + 'static,
+{
+    Webhook::new(dispatcher).into_method_router()
+}
+
+/// Why the body could not be read.
+enum ReadError {
+    /// Over the limit, as declared or as counted while reading.
+    TooLarge,
+    /// The connection failed while the body was being sent.
+    Broken(String),
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn too_large(limit: usize) -> Response {
+    tracing::Span::current().record("outcome", "too_large");
+    tracing::warn!(limit, "delivery rejected: body over the limit");
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("body over the limit of {limit} bytes\n"),
+    )
+        .into_response()
+}
+
+fn unreadable(reason: &str) -> Response {
+    tracing::Span::current().record("outcome", "unreadable");
+    tracing::warn!(reason, "delivery rejected: body could not be read");
+    (StatusCode::BAD_REQUEST, "body could not be read\n").into_response()
+}
+
+/// The status code of each outcome: the table in the crate docs.
+#[must_use]
+pub fn status_of(outcome: &Outcome) -> StatusCode {
+    match outcome {
+        Outcome::Handled { .. } | Outcome::Ignored { .. } => StatusCode::OK,
+        Outcome::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        Outcome::BadPayload(_) => StatusCode::BAD_REQUEST,
+        Outcome::HandlerFailed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn respond(outcome: &Outcome) -> Response {
+    let name = match outcome {
+        Outcome::Handled { .. } => "handled",
+        Outcome::Ignored { .. } => "ignored",
+        Outcome::Unauthorized(_) => "unauthorized",
+        Outcome::BadPayload(_) => "bad_payload",
+        Outcome::HandlerFailed { .. } => "handler_failed",
+    };
+    // Recorded before logging, so the log line carries it.
+    tracing::Span::current().record("outcome", name);
+    let reply = match outcome {
+        Outcome::Handled { .. } => {
+            tracing::debug!(%outcome, "delivery handled");
+            "handled\n".to_owned()
+        }
+        Outcome::Ignored { .. } => {
+            tracing::debug!(%outcome, "delivery acknowledged without a handler");
+            "acknowledged: no handler for this event\n".to_owned()
+        }
+        Outcome::Unauthorized(err) => {
+            tracing::warn!(reason = %err, "delivery rejected: unauthorized");
+            format!("unauthorized: {err}\n")
+        }
+        Outcome::BadPayload(err) => {
+            tracing::warn!(reason = %err, "delivery rejected: bad payload");
+            format!("bad payload: {err}\n")
+        }
+        Outcome::HandlerFailed { .. } => {
+            tracing::error!(%outcome, "delivery failed: the platform should retry");
+            "handler failed; retry later\n".to_owned()
+        }
+    };
+    (status_of(outcome), reply).into_response()
+}

@@ -110,7 +110,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
 
     /// Verifies, parses and handles one delivery.
     ///
-    /// Never panics, whatever the input; a panicking handler becomes
+    /// Records `event` and `delivery_id` (its first 16 characters) on the current
+    /// `tracing` span when that span declares them. Never panics, whatever the input; a panicking handler becomes
     /// [`Outcome::HandlerFailed`].
     pub async fn dispatch(&self, headers: HeaderMap, body: Bytes) -> Outcome {
         let received_at = SystemTime::now();
@@ -123,6 +124,13 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             Err(DeliveryError::Unauthorized(err)) => return Outcome::Unauthorized(err),
             Err(DeliveryError::BadPayload(err)) => return Outcome::BadPayload(err),
         };
+
+        let span = tracing::Span::current();
+        span.record("event", event_name.as_str());
+        if let Some(id) = &delivery_id {
+            // A TalkPlus id is its whole signature: a prefix identifies it in logs.
+            span.record("delivery_id", id.get(..16).unwrap_or(id));
+        }
 
         let typed = self.by_event.get(event_name.as_str());
         let fallback = if typed.is_none() {

@@ -1,0 +1,176 @@
+//! The example server: a handler for every TalkPlus and Amity chat event, each logging
+//! one INFO line, mounted at `POST /webhooks/talkplus` and `POST /webhooks/amity`.
+
+mod amity_handlers;
+mod talkplus_handlers;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use webhook_core::amity::{self, Amity};
+use webhook_core::talkplus::{self, TalkPlus};
+use webhook_core::{ConfigError, Dispatcher, Provider};
+
+/// Demo TalkPlus App API Key, used when `TALKPLUS_API_KEY` is not set.
+pub const DEMO_TALKPLUS_API_KEY: &str = "demo-talkplus-api-key-do-not-use-in-production";
+/// Demo Amity webhook secret, used when `AMITY_WEBHOOK_SECRET` is not set.
+pub const DEMO_AMITY_SECRET: &str = "demo-amity-webhook-secret-do-not-use-in-production";
+
+/// Where the server listens and which keys it accepts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to bind.
+    pub addr: SocketAddr,
+    /// TalkPlus App API Key.
+    pub talkplus_api_key: Key,
+    /// Amity webhook secret.
+    pub amity_secret: Key,
+}
+
+/// A key and whether it came from the environment or is the demo key.
+#[derive(Clone)]
+pub struct Key {
+    /// The key.
+    pub value: String,
+    /// The environment variable that was not set, when this is the demo key.
+    pub demo_for: Option<&'static str>,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Key")
+            .field("value", &"<redacted>")
+            .field("demo_for", &self.demo_for)
+            .finish()
+    }
+}
+
+impl Key {
+    fn from_env(var: &'static str, demo: &str) -> Self {
+        match std::env::var(var) {
+            Ok(value) if !value.is_empty() => Self {
+                value,
+                demo_for: None,
+            },
+            _ => Self {
+                value: demo.to_owned(),
+                demo_for: Some(var),
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Reads `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `TALKPLUS_API_KEY` and
+    /// `AMITY_WEBHOOK_SECRET` (demo keys when unset).
+    ///
+    /// # Errors
+    /// When `WEBHOOK_ADDR` is not a socket address.
+    pub fn from_env() -> Result<Self, String> {
+        let addr = std::env::var("WEBHOOK_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
+        let addr = addr.parse().map_err(|err| {
+            format!("WEBHOOK_ADDR={addr:?} is not an address like 127.0.0.1:3000: {err}")
+        })?;
+        Ok(Self {
+            addr,
+            talkplus_api_key: Key::from_env("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY),
+            amity_secret: Key::from_env("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET),
+        })
+    }
+
+    /// The same configuration with the demo keys, for tests.
+    #[must_use]
+    pub fn demo(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            talkplus_api_key: Key {
+                value: DEMO_TALKPLUS_API_KEY.to_owned(),
+                demo_for: Some("TALKPLUS_API_KEY"),
+            },
+            amity_secret: Key {
+                value: DEMO_AMITY_SECRET.to_owned(),
+                demo_for: Some("AMITY_WEBHOOK_SECRET"),
+            },
+        }
+    }
+}
+
+/// The TalkPlus dispatcher with a handler for each of the 15 events.
+///
+/// # Errors
+/// When the key is empty.
+pub fn talkplus_dispatcher(api_key: &str) -> Result<Dispatcher<TalkPlus>, ConfigError> {
+    Ok(talkplus_handlers::register(Dispatcher::new(
+        TalkPlus::verifier([api_key])?,
+        (),
+    )))
+}
+
+/// The Amity dispatcher with a handler for each chat event, both signature schemes on.
+///
+/// # Errors
+/// When the secret is empty.
+pub fn amity_dispatcher(secret: &str) -> Result<Dispatcher<Amity>, ConfigError> {
+    Ok(amity_handlers::register(Dispatcher::new(
+        Amity::verifier([secret])?,
+        (),
+    )))
+}
+
+/// The server's routes.
+///
+/// # Errors
+/// When a key is empty.
+pub fn app(config: &Config) -> Result<Router, ConfigError> {
+    Ok(Router::new()
+        .route(
+            "/webhooks/talkplus",
+            webhook_axum::webhook(talkplus_dispatcher(&config.talkplus_api_key.value)?),
+        )
+        .route(
+            "/webhooks/amity",
+            webhook_axum::webhook(amity_dispatcher(&config.amity_secret.value)?),
+        ))
+}
+
+/// The sample `member_banned` delivery the start-up command sends.
+pub const TALKPLUS_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/crates/webhook-core/fixtures/talkplus/member_banned.json"
+);
+/// The sample `channel.didAddUsers` delivery the start-up command sends.
+pub const AMITY_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/crates/webhook-core/fixtures/amity/channel.didAddUsers.json"
+);
+
+/// Ready-to-paste `curl` commands that send correctly signed samples to a server at
+/// `addr` (one per platform).
+///
+/// # Errors
+/// When a sample file cannot be read.
+pub fn sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<Vec<String>> {
+    let host = if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    };
+    let talkplus_body = std::fs::read(TALKPLUS_SAMPLE)?;
+    let amity_body = std::fs::read(AMITY_SAMPLE)?;
+    let talkplus_signature =
+        talkplus::SIGNATURE.sign(config.talkplus_api_key.value.as_bytes(), &talkplus_body);
+    let amity_signature = amity::SIGNATURE.sign(config.amity_secret.value.as_bytes(), &amity_body);
+    Ok(vec![
+        format!(
+            "curl -sS -i -X POST http://{host}/webhooks/talkplus -H 'x-talkplus-signature: {talkplus_signature}' --data-binary @{TALKPLUS_SAMPLE}"
+        ),
+        format!(
+            "curl -sS -i -X POST http://{host}/webhooks/amity -H 'x-amity-signature: {amity_signature}' --data-binary @{AMITY_SAMPLE}"
+        ),
+    ])
+}
+
+/// Logs the one INFO line of a handled delivery.
+fn handled(event: &str, channel: Option<&str>) {
+    tracing::info!(event, channel = channel.unwrap_or("-"), "handled");
+}
