@@ -46,16 +46,22 @@ impl std::fmt::Debug for Key {
 }
 
 impl Key {
-    fn from_env(var: &'static str, demo: &str) -> Self {
+    /// The key in `var`, or the demo key when `var` is unset. A variable that is set but
+    /// empty (a secret mount gone wrong, say) is an error, never a silent demo key.
+    fn from_env(var: &'static str, demo: &str) -> Result<Self, String> {
         match std::env::var(var) {
-            Ok(value) if !value.is_empty() => Self {
+            Ok(value) if value.trim().is_empty() => Err(format!(
+                "{var} is set but empty; set it to the key, or unset it to run with the demo key"
+            )),
+            Ok(value) => Ok(Self {
                 value,
                 demo_for: None,
-            },
-            _ => Self {
+            }),
+            Err(std::env::VarError::NotPresent) => Ok(Self {
                 value: demo.to_owned(),
                 demo_for: Some(var),
-            },
+            }),
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!("{var} is not valid UTF-8")),
         }
     }
 }
@@ -65,7 +71,7 @@ impl Config {
     /// `AMITY_WEBHOOK_SECRET` (demo keys when unset).
     ///
     /// # Errors
-    /// When `WEBHOOK_ADDR` is not a socket address.
+    /// When `WEBHOOK_ADDR` is not a socket address or a key variable is set but empty.
     pub fn from_env() -> Result<Self, String> {
         let addr = std::env::var("WEBHOOK_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
         let addr = addr.parse().map_err(|err| {
@@ -73,8 +79,8 @@ impl Config {
         })?;
         Ok(Self {
             addr,
-            talkplus_api_key: Key::from_env("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY),
-            amity_secret: Key::from_env("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET),
+            talkplus_api_key: Key::from_env("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY)?,
+            amity_secret: Key::from_env("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET)?,
         })
     }
 

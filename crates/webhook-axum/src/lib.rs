@@ -38,7 +38,10 @@
 //! | 401 Unauthorized | signature header missing, malformed or not matching; nothing was parsed and no handler ran | should not retry |
 //! | 405 Method Not Allowed | not `POST` | — |
 //! | 413 Payload Too Large | body over the limit (1 MiB by default, [`Webhook::body_limit`]); with `Expect: 100-continue` the client gets it before sending the body | — |
-//! | 500 Internal Server Error | a handler returned an error or panicked; the server keeps serving | retries |
+//! | 200 OK | a duplicate of a delivery already handled (with deduplication on) | is done |
+//! | 202 Accepted | acknowledge-first mode: verified, parsed and queued | is done |
+//! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; the server keeps serving | retries |
+//! | 503 Service Unavailable | a duplicate whose first attempt is still running after the time budget; the deduplication store is down and set to reject; the acknowledge-first queue is full or shutting down | retries |
 //!
 //! Each delivery runs in a `tracing` span `webhook_delivery` with the fields `provider`,
 //! `event`, `delivery_id` (first 16 characters), `outcome` and `duration_ms`. Rejected
@@ -54,7 +57,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use tracing::Instrument as _;
-use webhook_core::{Dispatcher, Outcome, Provider};
+use webhook_core::{DeliveryQueue, Dispatcher, Outcome, Provider};
 
 /// Default body limit: far above any real delivery, low enough to bound memory.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -63,6 +66,7 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 pub struct Webhook<P, S> {
     dispatcher: Arc<Dispatcher<P, S>>,
     body_limit: usize,
+    queue: Option<Arc<DeliveryQueue>>,
 }
 
 impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
@@ -72,7 +76,18 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         Self {
             dispatcher: Arc::new(dispatcher),
             body_limit: DEFAULT_BODY_LIMIT,
+            queue: None,
         }
+    }
+
+    /// Acknowledge-first mode: answer 202 as soon as a delivery is verified and parsed,
+    /// and run its handlers on `queue` (503 when it is full). Read
+    /// [`DeliveryQueue`]'s docs for what this trades away; call
+    /// [`DeliveryQueue::shutdown`] after the server stops to finish the queued work.
+    #[must_use]
+    pub fn acknowledge_first(mut self, queue: Arc<DeliveryQueue>) -> Self {
+        self.queue = Some(queue);
+        self
     }
 
     /// Sets the largest body accepted, in bytes; larger ones get 413.
@@ -94,7 +109,7 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         })
     }
 
-    async fn receive(&self, request: Request<Body>) -> Response {
+    async fn receive(self: Arc<Self>, request: Request<Body>) -> Response {
         let started = Instant::now();
         let span = tracing::info_span!(
             "webhook_delivery",
@@ -113,7 +128,7 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
                 tracing::field::display(format_args!("{elapsed_ms:.3}")),
             );
             match outcome {
-                Ok(outcome) => respond(&outcome),
+                Ok(outcome) => respond(&outcome, self.queue.is_some()),
                 Err(ReadError::TooLarge) => too_large(self.body_limit),
                 Err(ReadError::Broken(reason)) => unreadable(&reason),
             }
@@ -122,7 +137,10 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         .await
     }
 
-    async fn read_and_dispatch(&self, request: Request<Body>) -> Result<Outcome, ReadError> {
+    async fn read_and_dispatch(
+        self: &Arc<Self>,
+        request: Request<Body>,
+    ) -> Result<Outcome, ReadError> {
         let (parts, body) = request.into_parts();
         // Checked before the body is read, so `Expect: 100-continue` clients never send it.
         if declared_length(&parts.headers).is_some_and(|length| length > self.body_limit) {
@@ -135,7 +153,34 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
             }
             Err(err) => return Err(ReadError::Broken(err.to_string())),
         };
-        Ok(self.dispatcher.dispatch(parts.headers, body).await)
+        // On its own task, so a platform that hangs up mid-delivery cannot cancel a
+        // handler halfway; the span goes along for the log fields.
+        let webhook = Arc::clone(self);
+        let span = tracing::Span::current();
+        let task = tokio::spawn(
+            async move {
+                match &webhook.queue {
+                    Some(queue) => {
+                        webhook
+                            .dispatcher
+                            .dispatch_queued(parts.headers, body, queue)
+                            .await
+                    }
+                    None => webhook.dispatcher.dispatch(parts.headers, body).await,
+                }
+            }
+            .instrument(span),
+        );
+        // The dispatcher catches handler panics; a join error is a bug of ours and is
+        // still answered with a retryable status rather than a dropped connection.
+        Ok(task.await.unwrap_or_else(|err| Outcome::HandlerFailed {
+            event: String::new(),
+            handlers: 0,
+            failures: vec![webhook_core::HandlerFailure {
+                handler: "webhook-axum dispatch task",
+                failure: webhook_core::Failure::Panic(err.to_string()),
+            }],
+        }))
     }
 }
 
@@ -186,31 +231,52 @@ fn unreadable(reason: &str) -> Response {
 #[must_use]
 pub fn status_of(outcome: &Outcome) -> StatusCode {
     match outcome {
-        Outcome::Handled { .. } | Outcome::Ignored { .. } => StatusCode::OK,
+        Outcome::Handled { .. } | Outcome::Ignored { .. } | Outcome::Duplicate { .. } => {
+            StatusCode::OK
+        }
+        Outcome::Queued { .. } => StatusCode::ACCEPTED,
         Outcome::Unauthorized(_) => StatusCode::UNAUTHORIZED,
         Outcome::BadPayload(_) => StatusCode::BAD_REQUEST,
         Outcome::HandlerFailed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        Outcome::InProgress { .. }
+        | Outcome::StoreUnavailable { .. }
+        | Outcome::QueueFull { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        // `Outcome` may grow; anything new is retryable until it is mapped here.
+        _ => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
-fn respond(outcome: &Outcome) -> Response {
+fn respond(outcome: &Outcome, queued_mode: bool) -> Response {
     let name = match outcome {
         Outcome::Handled { .. } => "handled",
         Outcome::Ignored { .. } => "ignored",
+        Outcome::Duplicate { .. } => "duplicate",
+        Outcome::Queued { .. } => "queued",
         Outcome::Unauthorized(_) => "unauthorized",
         Outcome::BadPayload(_) => "bad_payload",
         Outcome::HandlerFailed { .. } => "handler_failed",
+        Outcome::InProgress { .. } => "in_progress",
+        Outcome::StoreUnavailable { .. } => "store_unavailable",
+        Outcome::QueueFull { .. } => "queue_full",
+        _ => "other",
     };
     // Recorded before logging, so the log line carries it.
     tracing::Span::current().record("outcome", name);
     let reply = match outcome {
-        Outcome::Handled { .. } => {
-            tracing::debug!(%outcome, "delivery handled");
-            "handled\n".to_owned()
-        }
-        Outcome::Ignored { .. } => {
-            tracing::debug!(%outcome, "delivery acknowledged without a handler");
-            "acknowledged: no handler for this event\n".to_owned()
+        Outcome::Handled { .. }
+        | Outcome::Ignored { .. }
+        | Outcome::Duplicate { .. }
+        | Outcome::Queued { .. } => {
+            tracing::debug!(%outcome, "delivery acknowledged");
+            match outcome {
+                Outcome::Ignored { .. } => "acknowledged: no handler for this event\n".to_owned(),
+                Outcome::Duplicate { .. } if queued_mode => {
+                    "acknowledged: already queued\n".to_owned()
+                }
+                Outcome::Duplicate { .. } => "acknowledged: already handled\n".to_owned(),
+                Outcome::Queued { .. } => "accepted: queued\n".to_owned(),
+                _ => "handled\n".to_owned(),
+            }
         }
         Outcome::Unauthorized(err) => {
             tracing::warn!(reason = %err, "delivery rejected: unauthorized");
@@ -223,6 +289,10 @@ fn respond(outcome: &Outcome) -> Response {
         Outcome::HandlerFailed { .. } => {
             tracing::error!(%outcome, "delivery failed: the platform should retry");
             "handler failed; retry later\n".to_owned()
+        }
+        _ => {
+            tracing::warn!(%outcome, "delivery not processed now: the platform should retry");
+            "unavailable; retry later\n".to_owned()
         }
     };
     (status_of(outcome), reply).into_response()

@@ -274,8 +274,10 @@ macro_rules! impl_into_handler {
             #[allow(non_snake_case, unused_variables)]
             fn call(&self, event: E, state: &S, info: &DeliveryInfo) -> HandlerFuture {
                 $(let $extractor = $extractor::from_delivery(state, info);)*
-                let future = (self)(event, $($extractor,)*);
-                Box::pin(async move { future.await.into_result() })
+                // Called inside the future, so even a handler's synchronous part runs
+                // under the dispatcher's panic guard.
+                let handler = self.clone();
+                Box::pin(async move { handler(event, $($extractor,)*).await.into_result() })
             }
         }
     };

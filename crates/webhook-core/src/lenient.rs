@@ -26,6 +26,44 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.filter(|value| *value != T::default()))
 }
 
+/// A JSON object read as a map; `null` and an empty array `[]` (how some encoders write
+/// an empty map) read as an empty map.
+pub(crate) fn map_or_empty_array<'de, D, K, V>(
+    deserializer: D,
+) -> Result<std::collections::BTreeMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord,
+    V: Deserialize<'de>,
+{
+    struct MapOrEmptyArray<K, V>(PhantomData<(K, V)>);
+
+    impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Visitor<'de> for MapOrEmptyArray<K, V> {
+        type Value = std::collections::BTreeMap<K, V>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object, or an empty array")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            Self::Value::deserialize(MapAccessDeserializer::new(map))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            match seq.next_element::<de::IgnoredAny>()? {
+                None => Ok(Self::Value::new()),
+                Some(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
+            }
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Self::Value::new())
+        }
+    }
+
+    deserializer.deserialize_any(MapOrEmptyArray(PhantomData))
+}
+
 /// One value or an array of values; `null` reads as an empty list.
 pub(crate) fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where

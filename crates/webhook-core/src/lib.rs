@@ -149,22 +149,28 @@ mod events_macro;
 mod lenient;
 
 pub mod amity;
+pub mod dedup;
 pub mod dispatch;
 pub mod handler;
 pub mod payload;
 pub mod provider;
+pub mod queue;
+#[cfg(feature = "redis")]
+pub mod redis_store;
 pub mod talkplus;
 pub mod verify;
 
 /// Marks an `async fn` as a webhook handler and checks its signature; see the crate docs.
 pub use webhook_macros::webhook_handler;
 
+pub use dedup::{DeliveryStore, MemoryStore, OnStoreError};
 pub use dispatch::{Dispatcher, Failure, HandlerFailure, Outcome};
 pub use handler::{DeliveryInfo, EventOf, HandlerEvent, State};
 pub use payload::PayloadError;
 pub use provider::{
     DeliveryError, DeliveryIdSource, Event, Provider, ProviderEvent, UnknownEvent, VerifiedDelivery,
 };
+pub use queue::DeliveryQueue;
 pub use verify::{ConfigError, SignatureScheme, SigningKey, Verifier, VerifyError};
 
 /// What `#[webhook_handler]`'s expansion calls. Not public API: it may change at any time.
@@ -202,7 +208,6 @@ pub mod __private {
     impl_handler_fn!(A1, A2, A3);
     impl_handler_fn!(A1, A2, A3, A4);
     impl_handler_fn!(A1, A2, A3, A4, A5);
-    impl_handler_fn!(A1, A2, A3, A4, A5, A6);
 
     pub fn assert_send_future<F, Args>(_handler: F)
     where

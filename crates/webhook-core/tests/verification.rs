@@ -188,10 +188,19 @@ fn mismatch() {
             header: "x-talkplus-signature"
         })
     );
-    // The key string itself, not its hex decoding, is the key.
+    // The key string itself, not its hex decoding, is the key: a verifier keyed with the
+    // decoded bytes rejects the seed's authentic delivery.
     let hex_decoded_key = hex::decode(SEED_KEY).expect("hex");
-    let wrong = talkplus::SIGNATURE.sign(&hex_decoded_key, SEED_BODY);
-    assert_ne!(wrong, SEED_SIGNATURE);
+    let misconfigured = TalkPlus::verifier([hex_decoded_key]).expect("valid key");
+    assert_eq!(
+        misconfigured.verify(
+            &headers(&[("x-talkplus-signature", SEED_SIGNATURE)]),
+            SEED_BODY
+        ),
+        Err(VerifyError::Mismatch {
+            header: "x-talkplus-signature"
+        })
+    );
 }
 
 #[test]

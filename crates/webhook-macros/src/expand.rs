@@ -39,6 +39,9 @@ pub(crate) fn webhook_handler(args: TokenStream, input: TokenStream) -> TokenStr
     }
 }
 
+/// The event plus at most four extractors: what `IntoHandler` is implemented for.
+const MAX_PARAMETERS: usize = 5;
+
 /// What the signature allows checking by type.
 struct Checkable {
     /// The function is async and can be called with its parameters.
@@ -74,6 +77,13 @@ fn check_signature(function: &ItemFn, errors: &mut Errors) -> Option<Checkable> 
     }
     if let Some(variadic) = &sig.variadic {
         errors.push_spanned(variadic, "a webhook handler cannot be variadic");
+        callable = false;
+    }
+    if let Some(extra) = sig.inputs.iter().nth(MAX_PARAMETERS) {
+        errors.push_spanned(
+            extra,
+            "a webhook handler takes at most 4 parameters after the event (`State<T>`, `DeliveryInfo`)",
+        );
         callable = false;
     }
     let generic = !sig.generics.params.is_empty() || sig.generics.where_clause.is_some();
@@ -120,16 +130,17 @@ fn type_checks(function: &ItemFn, checks: &Checkable, krate: &TokenStream) -> To
     let future_is_send = checks.callable.then(|| {
         quote_spanned! {name.span()=> #private::assert_send_future(#name); }
     });
+    // The function is referenced, so no lint needs silencing: the expansion stays
+    // clean even where the user forbids lints.
     quote! {
-        #[doc(hidden)]
-        #[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery)]
-        const _: () = {
+        const _: fn() = {
             fn __webhook_handler_checks() {
                 #event
                 #(#extractors)*
                 #returns
                 #future_is_send
             }
+            __webhook_handler_checks
         };
     }
 }

@@ -47,7 +47,7 @@ open_string_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct Channel {
     /// Channel id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub channel_id: String,
     /// Display name.
     pub display_name: Option<String>,
@@ -88,13 +88,13 @@ pub struct Channel {
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Message id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub message_id: String,
     /// Channel the message belongs to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub channel_id: String,
     /// Sender's user id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub user_id: String,
     /// Kind of message.
     #[serde(rename = "type")]
@@ -138,7 +138,7 @@ pub struct Message {
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// User id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub user_id: String,
     /// Display name.
     pub display_name: Option<String>,

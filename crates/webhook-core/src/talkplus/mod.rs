@@ -46,7 +46,7 @@ define_events! {
     /// A message was sent in a channel.
     "message" => MessageSent {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -60,7 +60,7 @@ define_events! {
     /// A message was deleted.
     "message_deleted" => MessageDeleted {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -74,7 +74,7 @@ define_events! {
     /// A user reacted to a message.
     "reaction_added" => ReactionAdded {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -83,14 +83,14 @@ define_events! {
         /// The message, with its reactions after the change.
         pub message: Message,
         /// The reaction's name.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub reaction: String,
     }
 
     /// A user took back a reaction.
     "reaction_deleted" => ReactionDeleted {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -99,14 +99,14 @@ define_events! {
         /// The message, with its reactions after the change.
         pub message: Message,
         /// The reaction's name.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub reaction: String,
     }
 
     /// A channel was created.
     "channel_added" => ChannelAdded {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The new channel.
         pub channel: Channel,
@@ -115,7 +115,7 @@ define_events! {
     /// A channel was changed.
     "channel_changed" => ChannelChanged {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel after the change.
         pub channel: Channel,
@@ -124,7 +124,7 @@ define_events! {
     /// A channel was deleted.
     "channel_removed" => ChannelRemoved {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The deleted channel.
         pub channel: Channel,
@@ -133,7 +133,7 @@ define_events! {
     /// Users were added to a channel.
     "member_added" => MemberAdded {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -145,7 +145,7 @@ define_events! {
     /// Users left a channel or were removed from it.
     "member_left" => MemberLeft {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -157,7 +157,7 @@ define_events! {
     /// Members were muted.
     "member_muted" => MemberMuted {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -169,7 +169,7 @@ define_events! {
     /// Members were unmuted.
     "member_unmuted" => MemberUnmuted {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -181,7 +181,7 @@ define_events! {
     /// Members were banned from a channel.
     "member_banned" => MemberBanned {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -193,7 +193,7 @@ define_events! {
     /// Members were unbanned.
     "member_unbanned" => MemberUnbanned {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// The channel.
         pub channel: Channel,
@@ -205,7 +205,7 @@ define_events! {
     /// A user blocked another user.
     "user_blocked" => UserBlocked {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// Who blocked.
         pub user: User,
@@ -216,7 +216,7 @@ define_events! {
     /// A user unblocked another user.
     "user_unblocked" => UserUnblocked {
         /// Your application's id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
         pub app_id: String,
         /// Who unblocked.
         pub user: User,

@@ -45,7 +45,7 @@ open_string_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct Channel {
     /// Channel id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     /// Display name.
     pub name: Option<String>,
@@ -110,7 +110,8 @@ pub struct Channel {
     pub updated_at: Option<i64>,
     /// Creation time.
     pub created_at: Option<i64>,
-    /// The latest message, `None` when the channel has none.
+    /// The latest message, `None` when the channel has none (absent, `null` or `{}`).
+    #[serde(default, deserialize_with = "crate::lenient::empty_object_as_none")]
     pub last_message: Option<Box<Message>>,
 }
 
@@ -119,7 +120,7 @@ pub struct Channel {
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// User id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     /// User name.
     pub username: Option<String>,
@@ -150,13 +151,13 @@ pub struct User {
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Message id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     /// Channel the message belongs to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub channel_id: String,
     /// Sender's user id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub user_id: String,
     /// Sender's user name.
     pub username: Option<String>,
@@ -173,8 +174,8 @@ pub struct Message {
     /// Application metadata, any JSON.
     #[serde(default)]
     pub data: Value,
-    /// Reactions by name.
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// Reactions by name (an empty `[]` reads as none).
+    #[serde(default, deserialize_with = "crate::lenient::map_or_empty_array")]
     pub reactions: BTreeMap<String, Reaction>,
     /// Attached file URL (file messages).
     pub file_url: Option<String>,
@@ -249,6 +250,16 @@ impl<'de> Deserialize<'de> for Reaction {
             fn visit_i64<E: de::Error>(self, count: i64) -> Result<Reaction, E> {
                 // A negative count cannot be meant; read it as none.
                 Ok(Reaction::Count(u64::try_from(count).unwrap_or(0)))
+            }
+
+            fn visit_f64<E: de::Error>(self, count: f64) -> Result<Reaction, E> {
+                // Some JSON encoders write whole numbers as `1.0`.
+                if count.fract() == 0.0 && (0.0..=9.0e15).contains(&count) {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    Ok(Reaction::Count(count as u64))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(count), &self))
+                }
             }
 
             fn visit_unit<E: de::Error>(self) -> Result<Reaction, E> {

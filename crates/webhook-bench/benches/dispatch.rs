@@ -1,0 +1,208 @@
+//! Raw cost vs framework, pair by pair, in one run: `cargo bench -p webhook-bench`.
+//!
+//! Each pair is one criterion group with two functions, `raw` and `framework`, measured
+//! one after the other in the same process. Both take the delivery by value through
+//! `iter_batched`: the `HeaderMap` clone (and the `Bytes` refcount bump) happens in the
+//! untimed setup for both sides, and both sides drop the headers, the body and whatever
+//! they parsed inside the timed routine. The framework's future is driven by
+//! `webhook_bench::block_on` (one poll with a no-op waker) inside the context of a
+//! current-thread tokio runtime entered once for the whole run.
+//!
+//! The `breakdown_*` groups time the pieces the framework is made of, to say where a
+//! difference goes. At the end a table of medians and ratios is printed (and saved to
+//! `target/criterion/webhook-bench-summary.md`).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use criterion::{BatchSize, Criterion, Throughput};
+use serde::de::DeserializeOwned;
+use webhook_bench::fixtures::{Delivery, LARGE_MEMBERS, TALKPLUS_KEY, TALKPLUS_MESSAGE};
+use webhook_bench::raw::TalkPlusRaw;
+use webhook_bench::scenarios;
+use webhook_core::payload::{parse_body, scan_envelope};
+use webhook_core::talkplus::{ChannelAdded, MessageSent, TalkPlus};
+use webhook_core::{Event, Provider};
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(800))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(40)
+        .noise_threshold(0.03)
+        .without_plots()
+}
+
+fn pairs(c: &mut Criterion) {
+    for scenario in scenarios::all() {
+        scenario.check();
+        let Delivery { headers, body } = &scenario.delivery;
+        let mut group = c.benchmark_group(scenario.id);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        for (name, side) in [("raw", &scenario.raw), ("framework", &scenario.framework)] {
+            group.bench_function(name, |b| {
+                b.iter_batched(
+                    || (headers.clone(), body.clone()),
+                    |(headers, body)| side(headers, body),
+                    BatchSize::SmallInput,
+                );
+            });
+        }
+        group.finish();
+    }
+}
+
+/// The pieces of the framework's path, for one delivery of event `E`.
+fn breakdown<E: Event<Provider = TalkPlus> + DeserializeOwned>(
+    c: &mut Criterion,
+    id: &str,
+    delivery: &Delivery,
+) {
+    let raw = TalkPlusRaw::new(TALKPLUS_KEY);
+    let verifier = TalkPlus::verifier([TALKPLUS_KEY]).expect("the bench key is not empty");
+    let Delivery { headers, body } = delivery;
+    let text = std::str::from_utf8(body).expect("the fixtures are UTF-8");
+    let mut group = c.benchmark_group(id);
+    group.throughput(Throughput::Bytes(body.len() as u64));
+    group.bench_function("raw_verify", |b| {
+        b.iter(|| raw.verify(black_box(headers), black_box(body)));
+    });
+    group.bench_function("core_verify", |b| {
+        b.iter(|| verifier.verify(black_box(headers), black_box(body)));
+    });
+    group.bench_function("utf8_check", |b| {
+        b.iter(|| std::str::from_utf8(black_box(body)).is_ok());
+    });
+    group.bench_function("core_scan_envelope", |b| {
+        b.iter(|| scan_envelope(black_box(text), "event", None).is_ok());
+    });
+    group.bench_function("core_receive", |b| {
+        b.iter(|| TalkPlus::receive(&verifier, black_box(headers), black_box(body)).is_ok());
+    });
+    group.bench_function("raw_from_slice_typed", |b| {
+        b.iter(|| serde_json::from_slice::<E>(black_box(body)).is_ok());
+    });
+    group.bench_function("core_parse_typed", |b| {
+        b.iter(|| parse_body::<E>(E::NAME, black_box(text)).is_ok());
+    });
+    group.finish();
+}
+
+fn breakdowns(c: &mut Criterion) {
+    breakdown::<MessageSent>(
+        c,
+        "breakdown_talkplus_message",
+        &Delivery::talkplus(TALKPLUS_MESSAGE),
+    );
+    breakdown::<ChannelAdded>(
+        c,
+        "breakdown_talkplus_channel_added_1000_members",
+        &Delivery::talkplus(webhook_bench::fixtures::channel_added_with_members(
+            LARGE_MEMBERS,
+        )),
+    );
+}
+
+/// Where criterion writes its results (its own rule: `CRITERION_HOME`, else the target
+/// directory's `criterion`).
+fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("criterion")
+}
+
+/// The median of `group/function` in nanoseconds, when it was measured by this run.
+fn median_ns(group: &str, function: &str, since: SystemTime) -> Option<f64> {
+    let path = criterion_dir()
+        .join(group)
+        .join(function)
+        .join("new/estimates.json");
+    let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
+    if modified < since {
+        return None;
+    }
+    let estimates: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    estimates.pointer("/median/point_estimate")?.as_f64()
+}
+
+fn micros(ns: f64) -> String {
+    format!("{:.2} µs", ns / 1000.0)
+}
+
+fn summary(since: SystemTime) {
+    let mut out = String::from(
+        "| pair | body | raw (median) | framework (median) | ratio | target | met |\n|---|---:|---:|---:|---:|---:|---|\n",
+    );
+    let mut rows = 0;
+    for scenario in scenarios::all() {
+        let (Some(raw), Some(framework)) = (
+            median_ns(scenario.id, "raw", since),
+            median_ns(scenario.id, "framework", since),
+        ) else {
+            continue;
+        };
+        rows += 1;
+        let ratio = framework / raw;
+        out.push_str(&format!(
+            "| {} | {} B | {} | {} | {ratio:.3} | ≤ {:.2} | {} |\n",
+            scenario.id,
+            scenario.delivery.body.len(),
+            micros(raw),
+            micros(framework),
+            scenario.target,
+            if ratio <= scenario.target {
+                "yes"
+            } else {
+                "no"
+            },
+        ));
+    }
+    for group in [
+        "breakdown_talkplus_message",
+        "breakdown_talkplus_channel_added_1000_members",
+    ] {
+        let pieces: Vec<(&str, f64)> = [
+            "raw_verify",
+            "core_verify",
+            "utf8_check",
+            "core_scan_envelope",
+            "core_receive",
+            "raw_from_slice_typed",
+            "core_parse_typed",
+        ]
+        .into_iter()
+        .filter_map(|function| Some((function, median_ns(group, function, since)?)))
+        .collect();
+        if pieces.is_empty() {
+            continue;
+        }
+        rows += 1;
+        out.push_str(&format!("\n{group} (medians):\n"));
+        for (function, ns) in pieces {
+            out.push_str(&format!("  {function:<22} {}\n", micros(ns)));
+        }
+    }
+    if rows == 0 {
+        return;
+    }
+    println!("\nwebhook-bench summary (medians of this run)\n\n{out}");
+    let path = criterion_dir().join("webhook-bench-summary.md");
+    if std::fs::write(&path, &out).is_ok() {
+        println!("saved to {}", path.display());
+    }
+}
+
+fn main() {
+    let _runtime = webhook_bench::enter_runtime();
+    let started = SystemTime::now();
+    let mut criterion = config().configure_from_args();
+    pairs(&mut criterion);
+    breakdowns(&mut criterion);
+    criterion.final_summary();
+    summary(started);
+}

@@ -1,0 +1,16 @@
+use webhook_core::talkplus::MemberBanned;
+use webhook_core::{DeliveryInfo, State, webhook_handler};
+
+#[webhook_handler]
+async fn on_member_banned(
+    ev: MemberBanned,
+    a: State<()>,
+    b: DeliveryInfo,
+    c: DeliveryInfo,
+    d: DeliveryInfo,
+    e: DeliveryInfo,
+) {
+    let _ = (ev, a, b, c, d, e);
+}
+
+fn main() {}
