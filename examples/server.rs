@@ -3,8 +3,10 @@
 //! Binds `WEBHOOK_ADDR` (default `127.0.0.1:3000`) and serves `POST /webhooks/talkplus`
 //! and `POST /webhooks/amity` with a handler for every chat event. Keys come from
 //! `TALKPLUS_API_KEY` and `AMITY_WEBHOOK_SECRET`; without them it uses demo keys and says
-//! so. `RUST_LOG` sets the log filter (default `info`). At start it prints commands that
-//! send a signed sample delivery to itself.
+//! so. Retried deliveries are handled once: in memory by default, in Redis with
+//! `REDIS_URL`, not at all with `WEBHOOK_DEDUP=off`. `RUST_LOG` sets the log filter
+//! (default `info`). At start it prints commands that send a signed sample delivery to
+//! itself.
 
 use tracing_subscriber::EnvFilter;
 use webhook_examples::server::{self, Config};
@@ -26,6 +28,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
+    match &config.dedup {
+        server::Dedup::Memory => tracing::info!(
+            "deduplication: in memory (WEBHOOK_DEDUP=off turns it off, REDIS_URL moves it to Redis)"
+        ),
+        server::Dedup::Redis(_) => tracing::info!("deduplication: in Redis (REDIS_URL)"),
+        server::Dedup::Off => tracing::warn!(
+            "deduplication is off (WEBHOOK_DEDUP=off): a retried delivery is handled again"
+        ),
+    }
     let app = server::app(&config)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -409,3 +409,65 @@ async fn mounts_in_an_existing_app_keeping_its_state_and_layers() {
     assert_eq!(response.headers()["x-layer"], "applied");
     assert_eq!(calls.count(), 1);
 }
+
+/// Collects formatted log lines.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn lines_containing(&self, needle: &str) -> usize {
+        let text = String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned();
+        text.lines().filter(|line| line.contains(needle)).count()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_example_server_logs_one_handled_line_for_a_delivery_posted_twice() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    // This runtime has one thread, so the server's tasks log here too.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let config = Config::demo(([127, 0, 0, 1], 0).into());
+    assert_eq!(
+        config.dedup,
+        server::Dedup::Memory,
+        "deduplication is on by default"
+    );
+    let addr = serve(server::app(&config).expect("demo configuration")).await;
+    let body = std::fs::read(server::TALKPLUS_SAMPLE).expect("sample");
+    let signature = talkplus::SIGNATURE.sign(config.talkplus_api_key.value.as_bytes(), &body);
+    let mut replies = Vec::new();
+    for _ in 0..2 {
+        let response = reqwest::Client::new()
+            .post(format!("http://{addr}/webhooks/talkplus"))
+            .header("x-talkplus-signature", &signature)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), StatusCode::OK);
+        replies.push(response.text().await.expect("reply"));
+    }
+    assert_eq!(replies, ["handled\n", "acknowledged: already handled\n"]);
+    assert_eq!(
+        logs.lines_containing("handled event=\"member_banned\""),
+        1,
+        "one handled line"
+    );
+}

@@ -5,18 +5,20 @@ mod amity_handlers;
 mod talkplus_handlers;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use webhook_core::amity::{self, Amity};
+use webhook_core::redis_store::RedisStore;
 use webhook_core::talkplus::{self, TalkPlus};
-use webhook_core::{ConfigError, Dispatcher, Provider};
+use webhook_core::{ConfigError, DeliveryStore, Dispatcher, MemoryStore, Provider};
 
 /// Demo TalkPlus App API Key, used when `TALKPLUS_API_KEY` is not set.
 pub const DEMO_TALKPLUS_API_KEY: &str = "demo-talkplus-api-key-do-not-use-in-production";
 /// Demo Amity webhook secret, used when `AMITY_WEBHOOK_SECRET` is not set.
 pub const DEMO_AMITY_SECRET: &str = "demo-amity-webhook-secret-do-not-use-in-production";
 
-/// Where the server listens and which keys it accepts.
+/// Where the server listens, which keys it accepts and how it deduplicates.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Address to bind.
@@ -25,6 +27,58 @@ pub struct Config {
     pub talkplus_api_key: Key,
     /// Amity webhook secret.
     pub amity_secret: Key,
+    /// Where handled deliveries are remembered.
+    pub dedup: Dedup,
+}
+
+/// How the example server deduplicates retried deliveries.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Dedup {
+    /// In this process's memory (the default).
+    Memory,
+    /// In Redis at this URL (`REDIS_URL`), shared by every instance.
+    Redis(String),
+    /// Not at all (`WEBHOOK_DEDUP=off`, for benchmarks).
+    Off,
+}
+
+impl std::fmt::Debug for Dedup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A Redis URL may carry a password.
+        f.write_str(match self {
+            Self::Memory => "Memory",
+            Self::Redis(_) => "Redis",
+            Self::Off => "Off",
+        })
+    }
+}
+
+impl Dedup {
+    fn from_env() -> Result<Self, String> {
+        match std::env::var("WEBHOOK_DEDUP").as_deref() {
+            Ok("off") => return Ok(Self::Off),
+            Ok("on") | Err(_) => {}
+            Ok(other) => return Err(format!("WEBHOOK_DEDUP={other:?}: expected `on` or `off`")),
+        }
+        Ok(match std::env::var("REDIS_URL") {
+            Ok(url) if !url.trim().is_empty() => Self::Redis(url),
+            _ => Self::Memory,
+        })
+    }
+
+    /// The store, or `None` when deduplication is off.
+    ///
+    /// # Errors
+    /// When `REDIS_URL` is not a Redis URL.
+    pub fn store(&self) -> Result<Option<Arc<dyn DeliveryStore>>, String> {
+        Ok(match self {
+            Self::Memory => Some(Arc::new(MemoryStore::new())),
+            Self::Redis(url) => Some(Arc::new(
+                RedisStore::new(url).map_err(|err| format!("REDIS_URL: {err}"))?,
+            )),
+            Self::Off => None,
+        })
+    }
 }
 
 /// A key and whether it came from the environment or is the demo key.
@@ -70,8 +124,12 @@ impl Config {
     /// Reads `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `TALKPLUS_API_KEY` and
     /// `AMITY_WEBHOOK_SECRET` (demo keys when unset).
     ///
+    /// Also `WEBHOOK_DEDUP` (`on` by default, `off`) and `REDIS_URL` (deduplicate in
+    /// Redis instead of memory).
+    ///
     /// # Errors
-    /// When `WEBHOOK_ADDR` is not a socket address or a key variable is set but empty.
+    /// When `WEBHOOK_ADDR` is not a socket address, a key variable is set but empty, or
+    /// `WEBHOOK_DEDUP` is neither `on` nor `off`.
     pub fn from_env() -> Result<Self, String> {
         let addr = std::env::var("WEBHOOK_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
         let addr = addr.parse().map_err(|err| {
@@ -81,6 +139,7 @@ impl Config {
             addr,
             talkplus_api_key: Key::from_env("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY)?,
             amity_secret: Key::from_env("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET)?,
+            dedup: Dedup::from_env()?,
         })
     }
 
@@ -97,6 +156,7 @@ impl Config {
                 value: DEMO_AMITY_SECRET.to_owned(),
                 demo_for: Some("AMITY_WEBHOOK_SECRET"),
             },
+            dedup: Dedup::Memory,
         }
     }
 }
@@ -123,20 +183,23 @@ pub fn amity_dispatcher(secret: &str) -> Result<Dispatcher<Amity>, ConfigError> 
     )))
 }
 
-/// The server's routes.
+/// The server's routes; both dispatchers share one deduplication store (its keys carry
+/// the provider's name).
 ///
 /// # Errors
-/// When a key is empty.
-pub fn app(config: &Config) -> Result<Router, ConfigError> {
+/// When a key is empty or the Redis URL is invalid.
+pub fn app(config: &Config) -> Result<Router, String> {
+    let store = config.dedup.store()?;
+    let mut talkplus =
+        talkplus_dispatcher(&config.talkplus_api_key.value).map_err(|err| err.to_string())?;
+    let mut amity = amity_dispatcher(&config.amity_secret.value).map_err(|err| err.to_string())?;
+    if let Some(store) = store {
+        talkplus = talkplus.deduplicate(Arc::clone(&store));
+        amity = amity.deduplicate(store);
+    }
     Ok(Router::new()
-        .route(
-            "/webhooks/talkplus",
-            webhook_axum::webhook(talkplus_dispatcher(&config.talkplus_api_key.value)?),
-        )
-        .route(
-            "/webhooks/amity",
-            webhook_axum::webhook(amity_dispatcher(&config.amity_secret.value)?),
-        ))
+        .route("/webhooks/talkplus", webhook_axum::webhook(talkplus))
+        .route("/webhooks/amity", webhook_axum::webhook(amity)))
 }
 
 /// The sample `member_banned` delivery the start-up command sends.

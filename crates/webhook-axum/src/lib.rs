@@ -40,8 +40,14 @@
 //! | 413 Payload Too Large | body over the limit (1 MiB by default, [`Webhook::body_limit`]); with `Expect: 100-continue` the client gets it before sending the body | — |
 //! | 200 OK | a duplicate of a delivery already handled (with deduplication on) | is done |
 //! | 202 Accepted | acknowledge-first mode: verified, parsed and queued | is done |
-//! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; the server keeps serving | retries |
+//! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; the server keeps serving | Amity may retry; TalkPlus does not (see below) |
 //! | 503 Service Unavailable | a duplicate whose first attempt is still running after the time budget; the deduplication store is down and set to reject; the acknowledge-first queue is full or shutting down | retries |
+//!
+//! TalkPlus retries a delivery once, after 5 s, only when it gets no answer at all; a 5xx
+//! is final for TalkPlus. A failed TalkPlus delivery is therefore logged at ERROR with its
+//! delivery id (the signature's first 16 characters) so it can be replayed; with
+//! deduplication on, the replay runs the handlers again because failed attempts are not
+//! remembered.
 //!
 //! Each delivery runs in a `tracing` span `webhook_delivery` with the fields `provider`,
 //! `event`, `delivery_id` (first 16 characters), `outcome` and `duration_ms`. Rejected

@@ -17,13 +17,18 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use criterion::{BatchSize, Criterion, Throughput};
+use http::HeaderMap;
 use serde::de::DeserializeOwned;
-use webhook_bench::fixtures::{Delivery, LARGE_MEMBERS, TALKPLUS_KEY, TALKPLUS_MESSAGE};
-use webhook_bench::raw::TalkPlusRaw;
+use webhook_bench::fixtures::{
+    AMITY_MESSAGE_DID_CREATE, AMITY_SECRET, Delivery, LARGE_MEMBERS, TALKPLUS_KEY,
+    TALKPLUS_MESSAGE, channel_added_with_members,
+};
+use webhook_bench::raw::{AmityRaw, TalkPlusRaw};
 use webhook_bench::scenarios;
+use webhook_core::amity::{Amity, MessageDidCreate};
 use webhook_core::payload::{parse_body, scan_envelope};
 use webhook_core::talkplus::{ChannelAdded, MessageSent, TalkPlus};
-use webhook_core::{Event, Provider};
+use webhook_core::{DeliveryIdSource, Event, Provider, Verifier};
 
 fn config() -> Criterion {
     Criterion::default()
@@ -53,32 +58,38 @@ fn pairs(c: &mut Criterion) {
     }
 }
 
-/// The pieces of the framework's path, for one delivery of event `E`.
-fn breakdown<E: Event<Provider = TalkPlus> + DeserializeOwned>(
+/// The pieces of the framework's path for one delivery of event `E`, next to the raw
+/// side's two pieces (`raw_verify`, `raw_from_slice_typed`).
+fn breakdown<P: Provider, E: Event<Provider = P> + DeserializeOwned>(
     c: &mut Criterion,
     id: &str,
     delivery: &Delivery,
+    verifier: &Verifier,
+    raw_verify: impl Fn(&HeaderMap, &[u8]) -> bool,
 ) {
-    let raw = TalkPlusRaw::new(TALKPLUS_KEY);
-    let verifier = TalkPlus::verifier([TALKPLUS_KEY]).expect("the bench key is not empty");
     let Delivery { headers, body } = delivery;
     let text = std::str::from_utf8(body).expect("the fixtures are UTF-8");
+    let delivery_id_field = match P::DELIVERY_ID {
+        DeliveryIdSource::BodyField(field) => Some(field),
+        _ => None,
+    };
     let mut group = c.benchmark_group(id);
     group.throughput(Throughput::Bytes(body.len() as u64));
+    group.measurement_time(Duration::from_secs(2));
     group.bench_function("raw_verify", |b| {
-        b.iter(|| raw.verify(black_box(headers), black_box(body)));
+        b.iter(|| raw_verify(black_box(headers), black_box(body)));
     });
     group.bench_function("core_verify", |b| {
-        b.iter(|| verifier.verify(black_box(headers), black_box(body)));
+        b.iter(|| verifier.verify(black_box(headers), black_box(body)).is_ok());
     });
     group.bench_function("utf8_check", |b| {
         b.iter(|| std::str::from_utf8(black_box(body)).is_ok());
     });
     group.bench_function("core_scan_envelope", |b| {
-        b.iter(|| scan_envelope(black_box(text), "event", None).is_ok());
+        b.iter(|| scan_envelope(black_box(text), P::EVENT_FIELD, delivery_id_field).is_ok());
     });
     group.bench_function("core_receive", |b| {
-        b.iter(|| TalkPlus::receive(&verifier, black_box(headers), black_box(body)).is_ok());
+        b.iter(|| P::receive(verifier, black_box(headers), black_box(body)).is_ok());
     });
     group.bench_function("raw_from_slice_typed", |b| {
         b.iter(|| serde_json::from_slice::<E>(black_box(body)).is_ok());
@@ -89,18 +100,38 @@ fn breakdown<E: Event<Provider = TalkPlus> + DeserializeOwned>(
     group.finish();
 }
 
+const BREAKDOWNS: [&str; 3] = [
+    "breakdown_talkplus_message",
+    "breakdown_talkplus_channel_added_1000_members",
+    "breakdown_amity_message_legacy_sha1",
+];
+
 fn breakdowns(c: &mut Criterion) {
-    breakdown::<MessageSent>(
+    let talkplus = TalkPlusRaw::new(TALKPLUS_KEY);
+    let talkplus_verifier = TalkPlus::verifier([TALKPLUS_KEY]).expect("the bench key is not empty");
+    let talkplus_raw_verify =
+        |headers: &HeaderMap, body: &[u8]| talkplus.verify(headers, body).is_ok();
+    breakdown::<TalkPlus, MessageSent>(
         c,
-        "breakdown_talkplus_message",
+        BREAKDOWNS[0],
         &Delivery::talkplus(TALKPLUS_MESSAGE),
+        &talkplus_verifier,
+        talkplus_raw_verify,
     );
-    breakdown::<ChannelAdded>(
+    breakdown::<TalkPlus, ChannelAdded>(
         c,
-        "breakdown_talkplus_channel_added_1000_members",
-        &Delivery::talkplus(webhook_bench::fixtures::channel_added_with_members(
-            LARGE_MEMBERS,
-        )),
+        BREAKDOWNS[1],
+        &Delivery::talkplus(channel_added_with_members(LARGE_MEMBERS)),
+        &talkplus_verifier,
+        talkplus_raw_verify,
+    );
+    let amity = AmityRaw::new(AMITY_SECRET);
+    breakdown::<Amity, MessageDidCreate>(
+        c,
+        BREAKDOWNS[2],
+        &Delivery::amity_legacy(AMITY_MESSAGE_DID_CREATE),
+        &Amity::verifier([AMITY_SECRET]).expect("the bench secret is not empty"),
+        |headers: &HeaderMap, body: &[u8]| amity.verify(headers, body).is_ok(),
     );
 }
 
@@ -162,10 +193,7 @@ fn summary(since: SystemTime) {
             },
         ));
     }
-    for group in [
-        "breakdown_talkplus_message",
-        "breakdown_talkplus_channel_added_1000_members",
-    ] {
+    for group in BREAKDOWNS {
         let pieces: Vec<(&str, f64)> = [
             "raw_verify",
             "core_verify",
