@@ -49,9 +49,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening: POST /webhooks/talkplus, POST /webhooks/amity");
 
-    println!("\nSend a signed sample delivery from another terminal:\n");
+    println!("\nSend a signed sample delivery from another terminal (a handler logs a line):\n");
     for command in server::sample_commands(&config, addr)? {
-        println!("  {command}\n");
+        println!("  {}\n", command.cli);
+    }
+    println!("or, without the workspace, with curl:\n");
+    for command in server::sample_commands(&config, addr)? {
+        println!("  {}\n", command.curl);
     }
 
     axum::serve(listener, app)

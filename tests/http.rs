@@ -340,6 +340,12 @@ async fn the_example_server_handles_its_own_sample_commands() {
     let commands = server::sample_commands(&config, addr).expect("samples readable");
     assert_eq!(commands.len(), 2);
     for command in commands {
+        assert!(
+            command.cli.contains("--key demo-"),
+            "the demo key is shown: {}",
+            command.cli
+        );
+        let command = command.curl;
         // `curl -sS -i -X POST <url> -H '<name>: <signature>' --data-binary @<file>`
         let words: Vec<&str> = command.split(' ').collect();
         let url = words[5];

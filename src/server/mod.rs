@@ -213,30 +213,57 @@ pub const AMITY_SAMPLE: &str = concat!(
     "/crates/webhook-core/fixtures/amity/channel.didAddUsers.json"
 );
 
-/// Ready-to-paste `curl` commands that send correctly signed samples to a server at
-/// `addr` (one per platform).
+/// Ready-to-paste commands that send a correctly signed sample to a server at `addr`.
+#[derive(Debug, Clone)]
+pub struct SampleCommand {
+    /// With the sender CLI: `cargo run -q -p webhook-cli -- send …`.
+    pub cli: String,
+    /// With curl, for machines without the workspace.
+    pub curl: String,
+}
+
+/// One [`SampleCommand`] per platform. A key from the environment appears as the
+/// variable (`"$TALKPLUS_API_KEY"`), never as its value; the demo key appears as is.
 ///
 /// # Errors
 /// When a sample file cannot be read.
-pub fn sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<Vec<String>> {
+pub fn sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<Vec<SampleCommand>> {
     let host = if addr.ip().is_unspecified() {
         SocketAddr::from(([127, 0, 0, 1], addr.port()))
     } else {
         addr
     };
-    let talkplus_body = std::fs::read(TALKPLUS_SAMPLE)?;
-    let amity_body = std::fs::read(AMITY_SAMPLE)?;
-    let talkplus_signature =
-        talkplus::SIGNATURE.sign(config.talkplus_api_key.value.as_bytes(), &talkplus_body);
-    let amity_signature = amity::SIGNATURE.sign(config.amity_secret.value.as_bytes(), &amity_body);
-    Ok(vec![
-        format!(
-            "curl -sS -i -X POST http://{host}/webhooks/talkplus -H 'x-talkplus-signature: {talkplus_signature}' --data-binary @{TALKPLUS_SAMPLE}"
+    let samples = [
+        (
+            "talkplus",
+            "member_banned",
+            &config.talkplus_api_key,
+            talkplus::SIGNATURE,
+            TALKPLUS_SAMPLE,
+            "TALKPLUS_API_KEY",
         ),
-        format!(
-            "curl -sS -i -X POST http://{host}/webhooks/amity -H 'x-amity-signature: {amity_signature}' --data-binary @{AMITY_SAMPLE}"
+        (
+            "amity",
+            "channel.didAddUsers",
+            &config.amity_secret,
+            amity::SIGNATURE,
+            AMITY_SAMPLE,
+            "AMITY_WEBHOOK_SECRET",
         ),
-    ])
+    ];
+    samples
+        .into_iter()
+        .map(|(provider, event, key, scheme, file, var)| {
+            let body = std::fs::read(file)?;
+            let signature = scheme.sign(key.value.as_bytes(), &body);
+            let shown_key = if key.demo_for.is_some() { key.value.clone() } else { format!("\"${var}\"") };
+            let url = format!("http://{host}/webhooks/{provider}");
+            Ok(SampleCommand {
+                cli: format!("cargo run -q -p webhook-cli -- send {provider} {event} --url {url} --key {shown_key}"),
+                curl: format!("curl -sS -i -X POST {url} -H '{}: {signature}' --data-binary @{file}", scheme.header),
+            })
+        })
+        .collect()
 }
 
 /// Logs the one INFO line of a handled delivery.

@@ -76,6 +76,19 @@ macro_rules! define_events {
 
         /// Every event name this crate has a type for, as the platform spells it.
         pub const EVENT_NAMES: &[&str] = &[$($name),*];
+
+        #[cfg(feature = "testing")]
+        impl $enum_name {
+            /// A body for the event `name` built from its type's default value, for
+            /// events without a documented sample; `None` for an unknown name.
+            #[must_use]
+            pub fn default_body(name: &str) -> Option<String> {
+                match name {
+                    $($name => $crate::testing::body_of(&<$ty>::default()).ok(),)*
+                    _ => None,
+                }
+            }
+        }
     };
 }
 

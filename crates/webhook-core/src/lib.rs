@@ -158,6 +158,8 @@ pub mod queue;
 #[cfg(feature = "redis")]
 pub mod redis_store;
 pub mod talkplus;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod verify;
 
 /// Marks an `async fn` as a webhook handler and checks its signature; see the crate docs.

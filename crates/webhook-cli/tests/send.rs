@@ -1,0 +1,141 @@
+//! The CLI against the example server over loopback: every send it is documented for
+//! gets a 200 from a real handler.
+
+use std::process::Command;
+
+use webhook_examples::server::{self, Config};
+
+async fn example_server() -> (String, Config) {
+    let config = Config::demo(([127, 0, 0, 1], 0).into());
+    let app = server::app(&config).expect("demo configuration");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/webhooks"), config)
+}
+
+/// Runs the CLI off the runtime's threads and returns (success, stdout).
+async fn cli(args: Vec<String>) -> (bool, String) {
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+            .args(&args)
+            .output()
+            .expect("run the CLI");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    })
+    .await
+    .expect("CLI task")
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|arg| (*arg).to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_reaches_a_handler_for_each_platform_and_scheme() {
+    let (base, config) = example_server().await;
+    let talkplus_url = format!("{base}/talkplus");
+    let amity_url = format!("{base}/amity");
+    let talkplus_key = config.talkplus_api_key.value.as_str();
+    let (ok, out) = cli(args(&[
+        "send",
+        "talkplus",
+        "member_banned",
+        "--url",
+        &talkplus_url,
+        "--key",
+        talkplus_key,
+    ]))
+    .await;
+    assert!(
+        ok && out.starts_with("200 OK") && out.contains("handled"),
+        "{out}"
+    );
+
+    // Amity: each signature scheme, on events without a documented sample too.
+    for (event, scheme) in [
+        ("channel.didJoin", "current"),
+        ("message.didCreate", "legacy"),
+        ("user.didUpdate", "both"),
+    ] {
+        let (ok, out) = cli(args(&[
+            "send",
+            "amity",
+            event,
+            "--url",
+            &amity_url,
+            "--key",
+            &config.amity_secret.value,
+            "--scheme",
+            scheme,
+        ]))
+        .await;
+        assert!(ok && out.starts_with("200 OK"), "{event} {scheme}: {out}");
+    }
+
+    // A wrong key is refused by the server and the CLI exits non-zero.
+    let (ok, out) = cli(args(&[
+        "send",
+        "talkplus",
+        "member_banned",
+        "--url",
+        &talkplus_url,
+        "--key",
+        "wrong",
+    ]))
+    .await;
+    assert!(!ok && out.starts_with("401"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_prints_a_header_the_server_accepts() {
+    let (base, config) = example_server().await;
+    let body_path =
+        std::env::temp_dir().join(format!("webhook-cli-sign-{}.json", std::process::id()));
+    std::fs::write(
+        &body_path,
+        br#"{"event":"member_left","channel":{"id":"c"},"users":[]}"#,
+    )
+    .expect("write body");
+    let path = body_path.to_string_lossy().into_owned();
+    let (ok, out) = cli(args(&[
+        "sign",
+        "talkplus",
+        "--key",
+        &config.talkplus_api_key.value,
+        "--body",
+        &path,
+    ]))
+    .await;
+    assert!(ok, "{out}");
+    let (name, value) = out.trim().split_once(": ").expect("header line");
+    assert_eq!(name, "x-talkplus-signature");
+    let response = reqwest::Client::new()
+        .post(format!("{base}/talkplus"))
+        .header(name, value)
+        .body(std::fs::read(&body_path).expect("body"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let _ = std::fs::remove_file(body_path);
+}
+
+#[test]
+fn list_shows_every_event_of_both_platforms() {
+    let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+        .arg("list")
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(out.lines().count(), 15 + 23);
+    assert!(
+        out.contains("talkplus  member_banned") && out.contains("amity     moderation.didBan"),
+        "{out}"
+    );
+}
