@@ -1,39 +1,65 @@
 //! Adding webhooks to an axum app that already exists: its own state, routes and tower
-//! layers stay as they are, and one `.route(...)` line mounts each dispatcher.
+//! layers stay as they are, and one `.route(...)` line mounts each dispatcher. The
+//! handler's state is shared with the app, which lists the bans it recorded.
 //!
-//! `cargo run --example existing_app`, then `curl http://127.0.0.1:3001/users/7`.
+//! `cargo run --example existing_app`, then `curl http://127.0.0.1:3001/bans`.
+//! `cargo test --example existing_app` runs the handler's unit test.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::routing::get;
 use axum::{Router, middleware};
 use webhook_core::talkplus::{MemberBanned, TalkPlus};
 use webhook_core::{Dispatcher, Provider, webhook_handler};
 
-/// The application's own state, unrelated to webhooks.
+/// Bans recorded by the webhook handler, read by the app's own route.
+#[derive(Clone, Default)]
+struct Bans(Arc<Mutex<Vec<String>>>);
+
+/// The application's own state, unrelated to webhooks except that it shares `Bans`.
 #[derive(Clone)]
 struct AppState {
-    greeting: Arc<str>,
+    bans: Bans,
 }
 
-async fn user(State(app): State<AppState>, Path(id): Path<u32>) -> String {
-    format!("{} user {id}\n", app.greeting)
+async fn list_bans(State(app): State<AppState>) -> String {
+    let bans = app
+        .bans
+        .0
+        .lock()
+        .map(|bans| bans.join("\n"))
+        .unwrap_or_default();
+    format!("{bans}\n")
 }
 
 #[webhook_handler]
-async fn on_member_banned(ev: MemberBanned) {
-    tracing::info!(channel = %ev.channel.id, "member banned");
+async fn on_member_banned(
+    ev: MemberBanned,
+    webhook_core::State(bans): webhook_core::State<Bans>,
+) -> Result<(), String> {
+    let mut bans = bans.0.lock().map_err(|_| "ban list poisoned".to_owned())?;
+    for user in ev.users {
+        bans.push(format!("{} in {}", user.id, ev.channel.id));
+    }
+    Ok(())
+}
+
+fn talkplus_dispatcher(
+    api_key: &str,
+    bans: Bans,
+) -> Result<Dispatcher<TalkPlus, Bans>, webhook_core::ConfigError> {
+    Ok(Dispatcher::new(TalkPlus::verifier([api_key])?, bans).handler(on_member_banned))
 }
 
 /// The app with webhooks mounted; `main` serves it.
-fn app(talkplus_api_key: &str) -> Result<Router, Box<dyn std::error::Error>> {
-    let talkplus =
-        Dispatcher::new(TalkPlus::verifier([talkplus_api_key])?, ()).handler(on_member_banned);
+fn app(talkplus_api_key: &str) -> Result<Router, webhook_core::ConfigError> {
+    let bans = Bans::default();
+    let talkplus = talkplus_dispatcher(talkplus_api_key, bans.clone())?;
 
     Ok(Router::new()
-        .route("/users/{id}", get(user))
+        .route("/bans", get(list_bans))
         // The one line that adds webhooks:
         .route("/webhooks/talkplus", webhook_axum::webhook(talkplus))
         .layer(middleware::map_response(
@@ -44,9 +70,7 @@ fn app(talkplus_api_key: &str) -> Result<Router, Box<dyn std::error::Error>> {
                 response
             },
         ))
-        .with_state(AppState {
-            greeting: "hello".into(),
-        }))
+        .with_state(AppState { bans }))
 }
 
 #[tokio::main]
@@ -60,4 +84,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(addr = %listener.local_addr()?, "listening");
     axum::serve(listener, app(&key)?).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use webhook_core::Outcome;
+    use webhook_core::testing::TestDelivery;
+
+    #[tokio::test]
+    async fn a_ban_delivery_is_recorded() {
+        let bans = Bans::default();
+        let dispatcher = talkplus_dispatcher("test-key", bans.clone()).expect("valid key");
+        let outcome = TestDelivery::sample::<MemberBanned>()
+            .send(&dispatcher, "test-key")
+            .await;
+        assert!(matches!(outcome, Outcome::Handled { .. }), "{outcome:?}");
+        assert_eq!(
+            *bans.0.lock().expect("lock"),
+            ["user456 in YOUR_CHANNEL_ID"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_forged_ban_is_not_recorded() {
+        let bans = Bans::default();
+        let dispatcher = talkplus_dispatcher("test-key", bans.clone()).expect("valid key");
+        let outcome = TestDelivery::sample::<MemberBanned>()
+            .send(&dispatcher, "forger")
+            .await;
+        assert!(matches!(outcome, Outcome::Unauthorized(_)), "{outcome:?}");
+        assert!(bans.0.lock().expect("lock").is_empty());
+    }
 }

@@ -31,14 +31,16 @@ fn run(scenario: &Scenario, side: &Side, iterations: u64) -> Duration {
     timed
 }
 
-fn median(values: &mut [f64]) -> f64 {
+/// The value at `quantile` (0 to 1) of `values`, nearest rank.
+fn quantile(values: &mut [f64], quantile: f64) -> f64 {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    let rank = ((values.len() - 1) as f64 * quantile).round() as usize;
+    values[rank]
 }
 
 fn interleaved(rounds: usize) {
-    println!("| pair | raw (median) | framework (median) | median of per-round ratios |");
-    println!("|---|---:|---:|---:|");
+    println!("| pair | raw (median) | framework (median) | per-round ratio: median | p25–p75 |");
+    println!("|---|---:|---:|---:|---|");
     for scenario in scenarios::all() {
         scenario.check();
         // About 20 ms per block.
@@ -65,11 +67,13 @@ fn interleaved(rounds: usize) {
             ratios.push(framework / raw);
         }
         println!(
-            "| {} | {:.2} µs | {:.2} µs | {:.3} |",
+            "| {} | {:.2} µs | {:.2} µs | {:.3} | {:.3}–{:.3} |",
             scenario.id,
-            median(&mut raws),
-            median(&mut frameworks),
-            median(&mut ratios)
+            quantile(&mut raws, 0.5),
+            quantile(&mut frameworks, 0.5),
+            quantile(&mut ratios, 0.5),
+            quantile(&mut ratios, 0.25),
+            quantile(&mut ratios, 0.75),
         );
     }
 }
