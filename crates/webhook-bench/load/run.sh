@@ -53,6 +53,7 @@ cleanup() {
     for pid in "${pids[@]}"; do
         wait "$pid" 2>/dev/null || true
     done
+    rm -rf "$logs"
 }
 trap cleanup EXIT INT TERM
 

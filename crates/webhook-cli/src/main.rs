@@ -46,6 +46,10 @@ enum Command {
         /// Signature scheme (Amity only): current, legacy, or both headers at once.
         #[arg(long, value_enum, default_value_t = Scheme::Current)]
         scheme: Scheme,
+        /// Keep the sample's Amity `requestId` instead of a fresh one, to replay a retry
+        /// (a deduplicating server then acknowledges it without running handlers).
+        #[arg(long)]
+        same_request_id: bool,
     },
     /// List the events this tool knows and whether each has a documented sample.
     List,
@@ -151,17 +155,24 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             key,
             body,
             scheme,
+            same_request_id,
         } => {
             let body = match (&body, &event) {
                 (Some(path), _) => read_body(path)?,
-                (None, Some(event)) => body_for(provider.name(), event)
-                    .ok_or_else(|| {
+                (None, Some(event)) => {
+                    let sample = body_for(provider.name(), event).ok_or_else(|| {
                         format!(
                             "unknown {} event `{event}`; `webhook-cli list` shows the known ones",
                             provider.name()
                         )
-                    })?
-                    .into_bytes(),
+                    })?;
+                    match provider {
+                        // Every Amity sample carries the same requestId: each send is a
+                        // new delivery unless asked to replay.
+                        Platform::Amity if !same_request_id => fresh_request_id(&sample)?,
+                        _ => sample.into_bytes(),
+                    }
+                }
                 (None, None) => return Err("give an event name or --body".to_owned()),
             };
             let mut request = reqwest::Client::new()
@@ -186,6 +197,22 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// The sample with a `requestId` no other send has used.
+fn fresh_request_id(sample: &str) -> Result<Vec<u8>, String> {
+    let mut body: serde_json::Value =
+        serde_json::from_str(sample).map_err(|err| format!("sample is not JSON: {err}"))?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert(
+            "requestId".to_owned(),
+            format!("webhook-cli-{nanos:x}-{:x}", std::process::id()).into(),
+        );
+    }
+    serde_json::to_vec(&body).map_err(|err| err.to_string())
 }
 
 fn read_body(path: &str) -> Result<Vec<u8>, String> {

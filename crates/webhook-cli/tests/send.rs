@@ -78,6 +78,28 @@ async fn send_reaches_a_handler_for_each_platform_and_scheme() {
         assert!(ok && out.starts_with("200 OK"), "{event} {scheme}: {out}");
     }
 
+    // Each Amity send is a new delivery; replaying the sample's requestId is a duplicate.
+    for (flag, expected) in [
+        ("", "handled"),
+        ("--same-request-id", "handled"),
+        ("--same-request-id", "already handled"),
+    ] {
+        let mut list = vec![
+            "send",
+            "amity",
+            "channel.didLeave",
+            "--url",
+            &amity_url,
+            "--key",
+            &config.amity_secret.value,
+        ];
+        if !flag.is_empty() {
+            list.push(flag);
+        }
+        let (ok, out) = cli(args(&list)).await;
+        assert!(ok && out.contains(expected), "{flag}: {out}");
+    }
+
     // A wrong key is refused by the server and the CLI exits non-zero.
     let (ok, out) = cli(args(&[
         "send",
