@@ -4,14 +4,17 @@
 #
 #   bash crates/webhook-bench/load/run.sh
 #
-# Builds both in release, starts each on loopback (127.0.0.1 only, two ports), checks that
-# each answers 200 to the signed TalkPlus `message` sample, then runs `wrk` against them
-# ALTERNATING (round 1: example, hand-written; round 2: hand-written, example; ...),
-# ROUNDS rounds of DURATION each, and prints the requests/sec medians and the ratio
-# example / hand-written. Both servers are killed on exit.
+# Builds both in release, starts each on loopback (127.0.0.1 only, one port each), checks
+# that each answers 200 to the signed TalkPlus `message` sample, then runs `wrk` against
+# them ALTERNATING (round 1: example, hand-written; round 2: hand-written, example; ...),
+# ROUNDS rounds of DURATION each, and prints the requests/sec medians, the ratio
+# example / hand-written, and the server CPU time per request (user + system, from
+# /proc/PID/stat). All servers are killed on exit (trap), whatever happens.
 #
 # Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1),
-# EXAMPLE_PORT (38001), HANDWRITTEN_PORT (38002), WRK (wrk).
+# PORT_BASE (38001: example, +1 hand-written, +2 direct), WRK (wrk),
+# WITH_DIRECT=1 to add a diagnostic third server, `direct_dispatch_receiver`:
+# `Dispatcher::dispatch` called from a plain axum handler, without webhook-axum.
 # Needs `wrk` (Debian: apt-get update && apt-get install -y wrk) and `curl`.
 set -euo pipefail
 
@@ -19,9 +22,9 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-EXAMPLE_PORT=${EXAMPLE_PORT:-38001}
-HANDWRITTEN_PORT=${HANDWRITTEN_PORT:-38002}
+PORT_BASE=${PORT_BASE:-38001}
 WRK=${WRK:-wrk}
+WITH_DIRECT=${WITH_DIRECT:-0}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -39,97 +42,140 @@ demo_key=$(sed -n 's/^pub const DEMO_TALKPLUS_API_KEY: &str = "\(.*\)";$/\1/p' s
 
 echo "== building (release)"
 cargo build --release --quiet --example server
-cargo build --release --quiet -p webhook-bench --bin handwritten_receiver --bin sign_delivery
+cargo build --release --quiet -p webhook-bench \
+    --bin handwritten_receiver --bin direct_dispatch_receiver --bin sign_delivery
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 release="$target_dir/release"
 signature=$("$release/sign_delivery" "$demo_key" "$body_file")
 
 logs=$(mktemp -d)
-pids=()
+declare -A pid_of port_of
+servers=(example handwritten)
+[ "$WITH_DIRECT" = 1 ] && servers+=(direct)
+port_of[example]=$PORT_BASE
+port_of[handwritten]=$((PORT_BASE + 1))
+port_of[direct]=$((PORT_BASE + 2))
+
 cleanup() {
-    for pid in "${pids[@]}"; do
+    local pid
+    for pid in "${pid_of[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in "${pids[@]}"; do
+    for pid in "${pid_of[@]}"; do
         wait "$pid" 2>/dev/null || true
     done
     rm -rf "$logs"
 }
 trap cleanup EXIT INT TERM
 
-echo "== starting servers on 127.0.0.1:$EXAMPLE_PORT (example) and 127.0.0.1:$HANDWRITTEN_PORT (hand-written)"
-# The example server: demo key (TALKPLUS_API_KEY unset), handlers log at INFO below the
-# enabled level, deduplication off.
-env -u TALKPLUS_API_KEY -u AMITY_WEBHOOK_SECRET \
-    RUST_LOG=warn WEBHOOK_DEDUP=off WEBHOOK_ADDR="127.0.0.1:$EXAMPLE_PORT" \
+echo "== starting on 127.0.0.1: $(for s in "${servers[@]}"; do printf '%s :%s  ' "$s" "${port_of[$s]}"; done)"
+# The example server: demo key (TALKPLUS_API_KEY unset), its handlers log at INFO, below
+# the enabled level, and deduplication is off.
+env -u TALKPLUS_API_KEY -u AMITY_WEBHOOK_SECRET -u REDIS_URL \
+    RUST_LOG=warn WEBHOOK_DEDUP=off WEBHOOK_ADDR="127.0.0.1:${port_of[example]}" \
     "$release/examples/server" >"$logs/example.log" 2>&1 &
-pids+=($!)
-TALKPLUS_API_KEY="$demo_key" HANDWRITTEN_ADDR="127.0.0.1:$HANDWRITTEN_PORT" \
+pid_of[example]=$!
+TALKPLUS_API_KEY="$demo_key" HANDWRITTEN_ADDR="127.0.0.1:${port_of[handwritten]}" \
     "$release/handwritten_receiver" >"$logs/handwritten.log" 2>&1 &
-pids+=($!)
+pid_of[handwritten]=$!
+if [ "$WITH_DIRECT" = 1 ]; then
+    TALKPLUS_API_KEY="$demo_key" DIRECT_ADDR="127.0.0.1:${port_of[direct]}" \
+        "$release/direct_dispatch_receiver" >"$logs/direct.log" 2>&1 &
+    pid_of[direct]=$!
+fi
 
 post() {
     curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -X POST "http://127.0.0.1:$1$path" \
         -H 'Content-Type: application/json' -H "x-talkplus-signature: $signature" \
         --data-binary "@$body_file" 2>/dev/null || true
 }
-for port in "$EXAMPLE_PORT" "$HANDWRITTEN_PORT"; do
+for server in "${servers[@]}"; do
     status=""
     for _ in $(seq 1 100); do
-        status=$(post "$port")
+        status=$(post "${port_of[$server]}")
         [ "$status" = 200 ] && break
         sleep 0.1
     done
     if [ "$status" != 200 ]; then
-        echo "server on port $port did not answer 200 (got '$status'); logs:" >&2
+        echo "$server did not answer 200 (got '$status'); logs:" >&2
         cat "$logs"/*.log >&2
         exit 1
     fi
 done
-echo "   both answer 200 to the signed sample ($(wc -c <"$body_file") bytes)"
+echo "   all answer 200 to the signed sample ($(wc -c <"$body_file") bytes)"
 
-# One wrk run; prints requests/sec. Fails if any response was not 2xx.
+# CPU time (user + system) of a process so far, in clock ticks.
+ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+hz=$(getconf CLK_TCK)
+
+# One wrk run against a server; prints "requests/sec cpu-µs-per-request". Fails if any
+# response was not 2xx.
 load() {
-    local port=$1 out
+    local server=$1 out before after requests
+    before=$(ticks "${pid_of[$server]}")
     out=$(WEBHOOK_BODY_FILE="$body_file" WEBHOOK_SIGNATURE="$signature" \
         timeout 60 "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
-        -s "$here/post.lua" "http://127.0.0.1:$port$path")
+        -s "$here/post.lua" "http://127.0.0.1:${port_of[$server]}$path")
+    after=$(ticks "${pid_of[$server]}")
     if grep -q 'Non-2xx' <<<"$out"; then
-        echo "non-2xx responses from port $port:" >&2
+        echo "non-2xx responses from $server:" >&2
         echo "$out" >&2
         exit 1
     fi
-    awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+    requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+    awk -v rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")" \
+        -v t="$((after - before))" -v hz="$hz" -v n="$requests" \
+        'BEGIN { printf "%s %.1f\n", rps, t / hz * 1e6 / n }'
 }
 
 median() {
     tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds, alternating"
-example_runs=()
-handwritten_runs=()
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds, alternating order"
+declare -A rps_runs cpu_runs
 for round in $(seq 1 "$ROUNDS"); do
-    if [ $((round % 2)) -eq 1 ]; then order="example handwritten"; else order="handwritten example"; fi
-    for server in $order; do
-        if [ "$server" = example ]; then
-            rps=$(load "$EXAMPLE_PORT"); example_runs+=("$rps")
-        else
-            rps=$(load "$HANDWRITTEN_PORT"); handwritten_runs+=("$rps")
-        fi
-        printf '   round %d  %-12s %12s req/s\n' "$round" "$server" "$rps"
+    order=("${servers[@]}")
+    if [ $((round % 2)) -eq 0 ]; then
+        # Even rounds run the servers in reverse order.
+        order=()
+        for ((i = ${#servers[@]} - 1; i >= 0; i--)); do order+=("${servers[$i]}"); done
+    fi
+    for server in "${order[@]}"; do
+        result=$(load "$server")
+        read -r rps cpu <<<"$result"
+        rps_runs[$server]="${rps_runs[$server]:-} $rps"
+        cpu_runs[$server]="${cpu_runs[$server]:-} $cpu"
+        printf '   round %d  %-12s %10s req/s  %6s µs CPU/request\n' "$round" "$server" "$rps" "$cpu"
     done
 done
 
-example_median=$(echo "${example_runs[*]}" | median)
-handwritten_median=$(echo "${handwritten_runs[*]}" | median)
-ratio=$(awk -v a="$example_median" -v b="$handwritten_median" 'BEGIN { printf "%.3f", a / b }')
-met=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.0) ? "yes" : "no" }')
+declare -A rps_median cpu_median
+for server in "${servers[@]}"; do
+    rps_median[$server]=$(echo "${rps_runs[$server]}" | median)
+    cpu_median[$server]=$(echo "${cpu_runs[$server]}" | median)
+done
+label() {
+    case $1 in
+        example) echo "example server (RUST_LOG=warn WEBHOOK_DEDUP=off, demo key)" ;;
+        handwritten) echo "hand-written receiver" ;;
+        direct) echo "diagnostic: Dispatcher::dispatch from a plain axum handler (no webhook-axum)" ;;
+    esac
+}
 
 echo
-echo "| server | requests/sec (median of $ROUNDS) | runs |"
-echo "|---|---:|---|"
-echo "| example server (RUST_LOG=warn WEBHOOK_DEDUP=off, demo key) | $example_median | ${example_runs[*]} |"
-echo "| hand-written receiver | $handwritten_median | ${handwritten_runs[*]} |"
+echo "| server | requests/sec (median of $ROUNDS) | runs | server CPU per request (median) |"
+echo "|---|---:|---|---:|"
+for server in "${servers[@]}"; do
+    echo "| $(label "$server") | ${rps_median[$server]} |${rps_runs[$server]} | ${cpu_median[$server]} µs |"
+done
 echo
-echo "ratio example / hand-written: $ratio (target >= 1.0: $met)"
+ratio=$(awk -v a="${rps_median[example]}" -v b="${rps_median[handwritten]}" 'BEGIN { printf "%.3f", a / b }')
+met=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.0) ? "yes" : "no" }')
+echo "ratio example / hand-written (requests/sec): $ratio (target >= 1.0: $met)"
+if [ "$WITH_DIRECT" = 1 ]; then
+    awk -v a="${rps_median[direct]}" -v b="${rps_median[handwritten]}" \
+        'BEGIN { printf "ratio direct / hand-written (requests/sec, diagnostic): %.3f\n", a / b }'
+fi

@@ -31,8 +31,17 @@ async fn on_message_did_create(ev: MessageDidCreate) {
 /// else (so `reaction_added` is an event with no handler).
 #[must_use]
 pub fn talkplus_dispatcher() -> Dispatcher<TalkPlus> {
+    talkplus_dispatcher_with_key(TALKPLUS_KEY)
+}
+
+/// [`talkplus_dispatcher`] verifying with another App API Key.
+///
+/// # Panics
+/// When `api_key` is empty.
+#[must_use]
+pub fn talkplus_dispatcher_with_key(api_key: &str) -> Dispatcher<TalkPlus> {
     Dispatcher::new(
-        TalkPlus::verifier([TALKPLUS_KEY]).expect("the bench key is not empty"),
+        TalkPlus::verifier([api_key]).expect("the API key is not empty"),
         (),
     )
     .handler(on_message)
