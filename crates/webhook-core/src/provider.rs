@@ -50,7 +50,7 @@ pub trait Provider: Send + Sync + Sized + 'static {
         headers: &'a HeaderMap,
         body: &'a [u8],
     ) -> Result<VerifiedDelivery<'a, Self>, DeliveryError> {
-        let scheme = verifier.verify(headers, body)?;
+        let (scheme, signature) = verifier.verify_header(headers, body)?;
         let text = payload::utf8(body)?;
         let body_field = match Self::DELIVERY_ID {
             DeliveryIdSource::BodyField(field) => Some(field),
@@ -61,7 +61,7 @@ pub trait Provider: Send + Sync + Sized + 'static {
             DeliveryIdSource::None => None,
             DeliveryIdSource::BodyField(_) => envelope.delivery_id,
             DeliveryIdSource::Header(name) => header_text(headers, name),
-            DeliveryIdSource::Signature => header_text(headers, scheme.header),
+            DeliveryIdSource::Signature => signature.to_str().ok().map(Cow::Borrowed),
         };
         Ok(VerifiedDelivery {
             event_name: envelope.event,

@@ -8,7 +8,7 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use sha1::Sha1;
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
@@ -79,24 +79,66 @@ impl SignatureScheme {
     }
 
     /// Decodes a header value into the tag bytes, checking prefix, encoding and length.
-    fn decode(&self, value: &[u8]) -> Result<Vec<u8>, MalformedReason> {
+    /// A value of the expected length is decoded on the stack; others take the slow path,
+    /// which only decides which error to report.
+    fn decode(&self, value: &[u8]) -> Result<Tag, MalformedReason> {
         let encoded = value
             .strip_prefix(self.prefix.as_bytes())
             .ok_or(MalformedReason::MissingPrefix(self.prefix))?;
-        let tag = match self.encoding {
+        let tag_len = self.algorithm.tag_len();
+        let mut tag = Tag {
+            bytes: [0; MAX_TAG_LEN],
+            len: tag_len,
+        };
+        match self.encoding {
+            // Base64 of 32 bytes is 44 characters; the decoder wants room for its estimate.
+            Encoding::Base64 if encoded.len() <= 64 => {
+                let mut room = [0; 48];
+                return match BASE64.decode_slice(encoded, &mut room) {
+                    Ok(len) if len == tag_len => {
+                        tag.bytes[..len].copy_from_slice(&room[..len]);
+                        Ok(tag)
+                    }
+                    Ok(len) => Err(MalformedReason::WrongLength {
+                        expected: tag_len,
+                        actual: len,
+                    }),
+                    Err(_) => Err(MalformedReason::NotBase64),
+                };
+            }
+            Encoding::Hex if encoded.len() == 2 * tag_len => {
+                return hex::decode_to_slice(encoded, &mut tag.bytes[..tag_len])
+                    .map(|()| tag)
+                    .map_err(|_| MalformedReason::NotHex);
+            }
+            _ => {}
+        }
+        let decoded = match self.encoding {
             Encoding::Base64 => BASE64
                 .decode(encoded)
                 .map_err(|_| MalformedReason::NotBase64)?,
             Encoding::Hex => hex::decode(encoded).map_err(|_| MalformedReason::NotHex)?,
         };
-        if tag.len() == self.algorithm.tag_len() {
-            Ok(tag)
-        } else {
-            Err(MalformedReason::WrongLength {
-                expected: self.algorithm.tag_len(),
-                actual: tag.len(),
-            })
-        }
+        // Any other length is wrong: report it, or the encoding error found first.
+        Err(MalformedReason::WrongLength {
+            expected: tag_len,
+            actual: decoded.len(),
+        })
+    }
+}
+
+/// The longest tag of any algorithm (HMAC-SHA256).
+const MAX_TAG_LEN: usize = 32;
+
+/// A decoded signature, on the stack.
+struct Tag {
+    bytes: [u8; MAX_TAG_LEN],
+    len: usize,
+}
+
+impl Tag {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
@@ -207,6 +249,8 @@ impl KeyedMac {
 #[derive(Clone)]
 struct SchemeKeys {
     scheme: SignatureScheme,
+    /// `scheme.header`, parsed once.
+    header: HeaderName,
     macs: Vec<KeyedMac>,
 }
 
@@ -259,14 +303,18 @@ impl Verifier {
         }
         let checks: Vec<SchemeKeys> = schemes
             .into_iter()
-            .map(|scheme| SchemeKeys {
-                scheme,
-                macs: keys
-                    .iter()
-                    .map(|key| KeyedMac::new(scheme.algorithm, &key.0))
-                    .collect(),
+            .map(|scheme| {
+                Ok(SchemeKeys {
+                    scheme,
+                    header: HeaderName::from_bytes(scheme.header.as_bytes())
+                        .map_err(|_| ConfigError::InvalidHeader(scheme.header))?,
+                    macs: keys
+                        .iter()
+                        .map(|key| KeyedMac::new(scheme.algorithm, &key.0))
+                        .collect(),
+                })
             })
-            .collect();
+            .collect::<Result<_, ConfigError>>()?;
         if checks.is_empty() {
             return Err(ConfigError::NoSchemes);
         }
@@ -283,9 +331,21 @@ impl Verifier {
     /// # Errors
     /// [`VerifyError`] saying whether the header was missing, malformed or not matching.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<SignatureScheme, VerifyError> {
+        self.verify_header(headers, body).map(|(scheme, _)| scheme)
+    }
+
+    /// Like [`Self::verify`], also returning the signature header's value.
+    ///
+    /// # Errors
+    /// [`VerifyError`] saying whether the header was missing, malformed or not matching.
+    pub fn verify_header<'h>(
+        &self,
+        headers: &'h HeaderMap,
+        body: &[u8],
+    ) -> Result<(SignatureScheme, &'h HeaderValue), VerifyError> {
         for check in &self.checks {
             let header = check.scheme.header;
-            let mut values = headers.get_all(header).iter();
+            let mut values = headers.get_all(&check.header).iter();
             let Some(value) = values.next() else { continue };
             let malformed = |reason| VerifyError::Malformed { header, reason };
             if values.next().is_some() {
@@ -293,10 +353,10 @@ impl Verifier {
             }
             let expected = check.scheme.decode(value.as_bytes()).map_err(malformed)?;
             let matched = check.macs.iter().fold(Choice::from(0), |any, mac| {
-                any | mac.matches(body, &expected)
+                any | mac.matches(body, expected.as_slice())
             });
             return if bool::from(matched) {
-                Ok(check.scheme)
+                Ok((check.scheme, value))
             } else {
                 Err(VerifyError::Mismatch { header })
             };
@@ -336,6 +396,9 @@ pub enum ConfigError {
     /// No scheme was given: every delivery would be rejected.
     #[error("no signature scheme given")]
     NoSchemes,
+    /// A scheme names a header that is not a valid header name.
+    #[error("`{0}` is not a valid header name")]
+    InvalidHeader(&'static str),
 }
 
 /// Why a delivery's signature was rejected. Every variant means "not from the platform".
