@@ -191,3 +191,68 @@ async fn acknowledge_first_over_http_is_202_then_503_when_full() {
     queue.shutdown().await;
     assert_eq!(gate.done(), accepted);
 }
+
+#[tokio::test]
+async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_nothing() {
+    // Two instances sharing one store: the first runs a slow attempt with no budget, the
+    // second receives the platform's retry with a short budget.
+    let store: Arc<dyn webhook_core::DeliveryStore> = Arc::new(MemoryStore::new());
+    let slow = Gate::closed();
+    let first = Arc::new(
+        Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), slow.clone())
+            .handler(gated)
+            .timeout(None)
+            .deduplicate(Arc::clone(&store)),
+    );
+    let second_runs = Gate::closed();
+    second_runs.gate.add_permits(100);
+    let second = Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), second_runs.clone())
+        .handler(gated)
+        .timeout(Some(Duration::from_millis(150)))
+        .deduplicate(store);
+    let route = webhook_axum::webhook(second);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(
+        async move { axum::serve(listener, axum::Router::new().route("/hook", route)).await },
+    );
+
+    let (headers, body) = delivery("held-elsewhere");
+    let running = tokio::spawn({
+        let (first, headers, body) = (Arc::clone(&first), headers.clone(), body.clone());
+        async move { first.dispatch(headers, body).await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/hook"))
+        .header(
+            "x-talkplus-signature",
+            headers["x-talkplus-signature"].to_str().expect("ascii"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 503);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("reply")
+            .contains("retry later")
+    );
+    assert_eq!(
+        second_runs.done(),
+        0,
+        "the duplicate did not run the handlers"
+    );
+
+    slow.gate.add_permits(1);
+    assert!(matches!(
+        running.await.expect("task"),
+        Outcome::Handled { .. }
+    ));
+    assert_eq!(slow.done(), 1);
+}
