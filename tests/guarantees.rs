@@ -14,6 +14,34 @@ use webhook_core::{
 
 const KEY: &str = "guarantees-key";
 
+/// Serves `route` at `/hook` on a free loopback port.
+async fn serve(route: axum::routing::MethodRouter) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(
+        async move { axum::serve(listener, axum::Router::new().route("/hook", route)).await },
+    );
+    addr
+}
+
+/// Posts a signed delivery to `/hook`.
+async fn post(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> reqwest::Response {
+    client
+        .post(format!("http://{addr}/hook"))
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .expect("sent")
+}
+
 fn delivery(tag: &str) -> (HeaderMap, Bytes) {
     let body = format!(r#"{{"event":"member_banned","channel":{{"id":"{tag}"}},"users":[]}}"#);
     let mut headers = HeaderMap::new();
@@ -157,28 +185,13 @@ async fn acknowledge_first_over_http_is_202_then_503_when_full() {
     let route = webhook_axum::Webhook::new(dispatcher)
         .acknowledge_first(Arc::clone(&queue))
         .into_method_router();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(
-        async move { axum::serve(listener, axum::Router::new().route("/hook", route)).await },
-    );
+    let addr = serve(route).await;
 
     let client = reqwest::Client::new();
     let mut statuses = Vec::new();
     for index in 0..6 {
         let (headers, body) = delivery(&format!("http-{index}"));
-        let response = client
-            .post(format!("http://{addr}/hook"))
-            .header(
-                "x-talkplus-signature",
-                headers["x-talkplus-signature"].to_str().expect("ascii"),
-            )
-            .body(body)
-            .send()
-            .await
-            .expect("sent");
+        let response = post(&client, addr, headers, body).await;
         statuses.push(response.status().as_u16());
     }
     assert_eq!(statuses[0], 202, "{statuses:?}");
@@ -211,13 +224,7 @@ async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_no
         .timeout(Some(Duration::from_millis(150)))
         .deduplicate(store);
     let route = webhook_axum::webhook(second);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(
-        async move { axum::serve(listener, axum::Router::new().route("/hook", route)).await },
-    );
+    let addr = serve(route).await;
 
     let (headers, body) = delivery("held-elsewhere");
     let running = tokio::spawn({
@@ -225,16 +232,7 @@ async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_no
         async move { first.dispatch(headers, body).await }
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let response = reqwest::Client::new()
-        .post(format!("http://{addr}/hook"))
-        .header(
-            "x-talkplus-signature",
-            headers["x-talkplus-signature"].to_str().expect("ascii"),
-        )
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
+    let response = post(&reqwest::Client::new(), addr, headers, body).await;
     assert_eq!(response.status(), 503);
     assert!(
         response
