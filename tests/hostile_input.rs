@@ -92,12 +92,12 @@ fn is_documented(outcome: &Outcome) -> bool {
 }
 
 const SAMPLES: [&str; 6] = [
-    include_str!("../crates/webhook-core/fixtures/talkplus/message.json"),
-    include_str!("../crates/webhook-core/fixtures/talkplus/reaction_added.json"),
-    include_str!("../crates/webhook-core/fixtures/talkplus/member_muted.json"),
-    include_str!("../crates/webhook-core/fixtures/talkplus/user_blocked.json"),
-    include_str!("../crates/webhook-core/fixtures/amity/message.didCreate.json"),
-    include_str!("../crates/webhook-core/fixtures/amity/channel.didAddUsers.json"),
+    include_str!("../webhook-core/fixtures/talkplus/message.json"),
+    include_str!("../webhook-core/fixtures/talkplus/reaction_added.json"),
+    include_str!("../webhook-core/fixtures/talkplus/member_muted.json"),
+    include_str!("../webhook-core/fixtures/talkplus/user_blocked.json"),
+    include_str!("../webhook-core/fixtures/amity/message.didCreate.json"),
+    include_str!("../webhook-core/fixtures/amity/channel.didAddUsers.json"),
 ];
 
 /// One edit of a byte string: flip, delete, insert or truncate at a position.

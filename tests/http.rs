@@ -16,7 +16,7 @@ use webhook_examples::server::{self, Config};
 const SEED_KEY: &str = "92935b03e231483fc2cf75d9020f7e492c8fd9c7481eb4c79620ace7fe207d81";
 const SEED_SIGNATURE: &str = "i7a/Z+7iS1P6kNpnmw6P0ZSmq83LGnrtacwaffTvIdo=";
 const SEED_BODY: &[u8] =
-    include_bytes!("../crates/webhook-core/fixtures/talkplus/captured_channel_added.json");
+    include_bytes!("../webhook-core/fixtures/talkplus/captured_channel_added.json");
 const BANNED: &str =
     r#"{"event":"member_banned","channel":{"id":"lobby"},"users":[{"id":"troll"}]}"#;
 

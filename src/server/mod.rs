@@ -205,12 +205,12 @@ pub fn app(config: &Config) -> Result<Router, String> {
 /// The sample `member_banned` delivery the start-up command sends.
 pub const TALKPLUS_SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/crates/webhook-core/fixtures/talkplus/member_banned.json"
+    "/webhook-core/fixtures/talkplus/member_banned.json"
 );
 /// The sample `channel.didAddUsers` delivery the start-up command sends.
 pub const AMITY_SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/crates/webhook-core/fixtures/amity/channel.didAddUsers.json"
+    "/webhook-core/fixtures/amity/channel.didAddUsers.json"
 );
 
 /// Ready-to-paste commands that send a correctly signed sample to a server at `addr`.

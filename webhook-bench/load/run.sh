@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load comparison: the example server (`cargo run --example server`) vs the
-# hand-written axum receiver (`crates/webhook-bench/src/bin/handwritten_receiver.rs`).
+# hand-written axum receiver (`webhook-bench/src/bin/handwritten_receiver.rs`).
 #
-#   bash crates/webhook-bench/load/run.sh
+#   bash webhook-bench/load/run.sh
 #
 # Builds both in release, starts each on loopback (127.0.0.1 only, one port each), checks
 # that each answers 200 to the signed TalkPlus `message` sample, then runs `wrk` against
@@ -27,13 +27,13 @@ WRK=${WRK:-wrk}
 WITH_DIRECT=${WITH_DIRECT:-0}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../../.." && pwd)
+root=$(cd "$here/../.." && pwd)
 cd "$root"
 
 command -v "$WRK" >/dev/null || { echo "wrk not found: apt-get update && apt-get install -y wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl not found" >&2; exit 1; }
 
-body_file="$root/crates/webhook-core/fixtures/talkplus/message.json"
+body_file="$root/webhook-core/fixtures/talkplus/message.json"
 path=/webhooks/talkplus
 
 # The example server's demo key (it uses it when TALKPLUS_API_KEY is unset).

@@ -1,5 +1,5 @@
 //! Diagnostic receiver for the HTTP load comparison (`WITH_DIRECT=1 bash
-//! crates/webhook-bench/load/run.sh`): the framework's `Dispatcher::dispatch` called
+//! webhook-bench/load/run.sh`): the framework's `Dispatcher::dispatch` called
 //! straight from an axum handler (`HeaderMap` and `Bytes` extractors), without
 //! `webhook-axum` (no task spawned per delivery, no `tracing` span).
 //!

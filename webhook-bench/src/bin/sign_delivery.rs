@@ -1,6 +1,6 @@
 //! Prints the `x-talkplus-signature` of a body file: `sign_delivery KEY FILE`.
 //!
-//! Used by `crates/webhook-bench/load/run.sh` to sign the body `wrk` posts.
+//! Used by `webhook-bench/load/run.sh` to sign the body `wrk` posts.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

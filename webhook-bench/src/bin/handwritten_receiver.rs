@@ -1,5 +1,5 @@
 //! The hand-written TalkPlus receiver of the HTTP load comparison
-//! (`crates/webhook-bench/load/run.sh`).
+//! (`webhook-bench/load/run.sh`).
 //!
 //! Serves `POST /webhooks/talkplus` on `HANDWRITTEN_ADDR` (default `127.0.0.1:3001`),
 //! verifying with `TALKPLUS_API_KEY` (required). Logs nothing per request.
