@@ -1,5 +1,5 @@
 //! The deduplication semantics every `DeliveryStore` must give, run against each store by
-//! `tests/dedup.rs` (memory) and `tests/redis_store.rs` (Redis).
+//! `tests/dedup.rs` (memory) and `tests/redis/` (Redis).
 // Each test file uses the cases its store supports.
 #![allow(dead_code)]
 
