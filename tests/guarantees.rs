@@ -1,15 +1,17 @@
-//! The time budget of a delivery and the acknowledge-first mode.
+//! Inline mode's guarantees: the time budget, dead letters for what fails, leases that
+//! outlive slow handlers, and the maximum age.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
-use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
+use webhook_core::store::{DeliveryState, Filter};
+use webhook_core::talkplus::{self, MemberBanned, MessageSent, TalkPlus};
 use webhook_core::{
-    DeliveryQueue, Dispatcher, Failure, MemoryStore, Outcome, Provider, State, webhook_handler,
+    Dispatcher, Failure, Inbox, MemoryStore, Outcome, Provider, State, Store, webhook_handler,
 };
 
 const KEY: &str = "guarantees-key";
@@ -42,8 +44,7 @@ async fn post(
         .expect("sent")
 }
 
-fn delivery(tag: &str) -> (HeaderMap, Bytes) {
-    let body = format!(r#"{{"event":"member_banned","channel":{{"id":"{tag}"}},"users":[]}}"#);
+fn signed(body: String) -> (HeaderMap, Bytes) {
     let mut headers = HeaderMap::new();
     let signature = talkplus::SIGNATURE.sign(KEY.as_bytes(), body.as_bytes());
     headers.insert(
@@ -53,10 +54,17 @@ fn delivery(tag: &str) -> (HeaderMap, Bytes) {
     (headers, Bytes::from(body))
 }
 
+fn delivery(tag: &str) -> (HeaderMap, Bytes) {
+    signed(format!(
+        r#"{{"event":"member_banned","channel":{{"id":"{tag}"}},"users":[]}}"#
+    ))
+}
+
 /// Handlers wait for a permit of `gate` (so tests decide when they finish), then count.
 #[derive(Clone)]
 struct Gate {
     gate: Arc<Semaphore>,
+    started: Arc<AtomicUsize>,
     done: Arc<AtomicUsize>,
 }
 
@@ -64,8 +72,17 @@ impl Gate {
     fn closed() -> Self {
         Self {
             gate: Arc::new(Semaphore::new(0)),
+            started: Arc::new(AtomicUsize::new(0)),
             done: Arc::new(AtomicUsize::new(0)),
         }
+    }
+    fn open() -> Self {
+        let gate = Self::closed();
+        gate.gate.add_permits(1_000);
+        gate
+    }
+    fn started(&self) -> usize {
+        self.started.load(Ordering::SeqCst)
     }
     fn done(&self) -> usize {
         self.done.load(Ordering::SeqCst)
@@ -73,18 +90,27 @@ impl Gate {
 }
 
 #[webhook_handler]
-async fn gated(_ev: MemberBanned, State(gate): State<Gate>) {
+async fn gated(ev: MemberBanned, State(gate): State<Gate>) -> Result<(), String> {
+    gate.started.fetch_add(1, Ordering::SeqCst);
     gate.gate.acquire().await.expect("gate stays open").forget();
+    if ev.channel.id.starts_with("failing") {
+        return Err("database down".to_owned());
+    }
     gate.done.fetch_add(1, Ordering::SeqCst);
+    Ok(())
+}
+
+fn dispatcher(gate: &Gate, store: &Arc<dyn Store>) -> Dispatcher<TalkPlus, Gate> {
+    Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), gate.clone())
+        .handler(gated)
+        .store(Arc::clone(store))
 }
 
 #[tokio::test]
 async fn a_handler_past_the_time_budget_fails_and_its_retry_runs() {
     let gate = Gate::closed();
-    let dispatcher = Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), gate.clone())
-        .handler(gated)
-        .timeout(Some(Duration::from_millis(100)))
-        .deduplicate(Arc::new(MemoryStore::new()));
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let dispatcher = dispatcher(&gate, &store).timeout(Some(Duration::from_millis(100)));
     let (headers, body) = delivery("slow");
     let started = std::time::Instant::now();
     let outcome = dispatcher.dispatch(headers.clone(), body.clone()).await;
@@ -108,123 +134,76 @@ async fn a_handler_past_the_time_budget_fails_and_its_retry_runs() {
 }
 
 #[tokio::test]
-async fn acknowledge_first_answers_at_once_runs_later_and_rejects_when_full() {
-    let gate = Gate::closed();
-    let dispatcher = Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), gate.clone())
-        .handler(gated)
-        .timeout(None);
-    let queue = DeliveryQueue::start(2, 1);
+async fn a_failed_delivery_is_a_dead_letter_that_a_replay_runs_once() {
+    let gate = Gate::open();
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let dispatcher = Arc::new(dispatcher(&gate, &store));
+    let addr = serve(webhook_axum::webhook(Arc::clone(&dispatcher))).await;
 
-    let mut queued = 0;
-    let mut full = 0;
-    for index in 0..10 {
-        let (headers, body) = delivery(&format!("ack-{index}"));
-        match dispatcher.dispatch_queued(headers, body, &queue).await {
-            Outcome::Queued { .. } => queued += 1,
-            Outcome::QueueFull { .. } => full += 1,
-            other => panic!("unexpected {other:?}"),
-        }
-        tokio::task::yield_now().await;
-    }
-    // One running, one held by the pump waiting for a slot, two in the channel.
-    assert!((2..=4).contains(&queued), "queued {queued}");
-    assert_eq!(queued + full, 10);
-    assert_eq!(
-        gate.done(),
-        0,
-        "nothing ran before the handlers were let through"
+    let (headers, body) = delivery("failing-once");
+    let response = post(&reqwest::Client::new(), addr, headers, body).await;
+    assert_eq!(response.status(), 500);
+    let dead = store
+        .list(&Filter {
+            state: Some(DeliveryState::Dead),
+            ..Filter::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(dead.len(), 1, "kept as a dead letter");
+    let error = dead[0].last_error.as_deref().unwrap_or_default();
+    assert!(error.contains("database down"), "{error}");
+
+    // "Fix" the handler: this channel now succeeds. A replay runs it through the same
+    // dispatcher, once.
+    let inbox = Inbox::new(Arc::clone(&store));
+    inbox.serve(Arc::clone(&dispatcher));
+    assert_eq!(store.replay(dead[0].id).await, Ok(true));
+    let fixed = Gate::open();
+    let fixed_dispatcher = Arc::new(
+        Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), fixed.clone())
+            .handler(gated_fixed)
+            .store(Arc::clone(&store)),
     );
+    inbox.serve(fixed_dispatcher);
+    assert_eq!(inbox.run_due().await, 1);
+    assert_eq!(inbox.run_due().await, 0, "nothing left to run");
+    assert_eq!(fixed.done(), 1);
+    let record = store.get(dead[0].id).await.expect("get").expect("kept");
+    assert_eq!((record.state, record.attempts), (DeliveryState::Done, 2));
+}
 
-    // Shutdown refuses new work and drains everything accepted.
-    gate.gate.add_permits(100);
-    queue.shutdown().await;
-    assert_eq!(gate.done(), queued);
-    let (headers, body) = delivery("after-shutdown");
-    assert!(matches!(
-        dispatcher.dispatch_queued(headers, body, &queue).await,
-        Outcome::QueueFull { .. }
-    ));
+#[webhook_handler]
+async fn gated_fixed(_ev: MemberBanned, State(gate): State<Gate>) {
+    gate.done.fetch_add(1, Ordering::SeqCst);
 }
 
 #[tokio::test]
-async fn acknowledge_first_still_rejects_what_it_cannot_verify_or_read() {
-    let gate = Gate::closed();
-    let dispatcher =
-        Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), gate.clone()).handler(gated);
-    let queue = DeliveryQueue::start(8, 2);
-    let (_, body) = delivery("unsigned");
-    assert!(matches!(
-        dispatcher
-            .dispatch_queued(HeaderMap::new(), body, &queue)
-            .await,
-        Outcome::Unauthorized(_)
-    ));
-    let body = r#"{"event":"member_banned","channel":"x"}"#;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        "x-talkplus-signature",
-        HeaderValue::from_str(&talkplus::SIGNATURE.sign(KEY.as_bytes(), body.as_bytes()))
-            .expect("b64"),
-    );
-    assert!(matches!(
-        dispatcher
-            .dispatch_queued(headers, Bytes::from_static(body.as_bytes()), &queue)
-            .await,
-        Outcome::BadPayload(_)
-    ));
-    queue.shutdown().await;
-    assert_eq!(gate.done(), 0);
-}
-
-#[tokio::test]
-async fn acknowledge_first_over_http_is_202_then_503_when_full() {
-    let gate = Gate::closed();
-    let dispatcher =
-        Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), gate.clone()).handler(gated);
-    let queue = Arc::new(DeliveryQueue::start(1, 1));
-    let route = webhook_axum::Webhook::new(dispatcher)
-        .acknowledge_first(Arc::clone(&queue))
-        .into_method_router();
-    let addr = serve(route).await;
-
-    let client = reqwest::Client::new();
-    let mut statuses = Vec::new();
-    for index in 0..6 {
-        let (headers, body) = delivery(&format!("http-{index}"));
-        let response = post(&client, addr, headers, body).await;
-        statuses.push(response.status().as_u16());
-    }
-    assert_eq!(statuses[0], 202, "{statuses:?}");
-    assert!(
-        statuses.contains(&503),
-        "a full queue answers 503: {statuses:?}"
-    );
-    let accepted = statuses.iter().filter(|status| **status == 202).count();
-    gate.gate.add_permits(100);
-    queue.shutdown().await;
-    assert_eq!(gate.done(), accepted);
+async fn a_body_of_the_wrong_shape_is_400_and_a_dead_letter_naming_the_path() {
+    let gate = Gate::open();
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let addr = serve(webhook_axum::webhook(dispatcher(&gate, &store))).await;
+    let (headers, body) = signed(r#"{"event":"member_banned","channel":{"id":7}}"#.to_owned());
+    let response = post(&reqwest::Client::new(), addr, headers, body).await;
+    assert_eq!(response.status(), 400);
+    let dead = store.list(&Filter::default()).await.expect("list");
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].state, DeliveryState::Dead);
+    let error = dead[0].last_error.as_deref().unwrap_or_default();
+    assert!(error.contains("channel.id"), "the JSON path: {error}");
+    assert_eq!(gate.started(), 0);
 }
 
 #[tokio::test]
 async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_nothing() {
     // Two instances sharing one store: the first runs a slow attempt with no budget, the
     // second receives the platform's retry with a short budget.
-    let store: Arc<dyn webhook_core::DeliveryStore> = Arc::new(MemoryStore::new());
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let slow = Gate::closed();
-    let first = Arc::new(
-        Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), slow.clone())
-            .handler(gated)
-            .timeout(None)
-            .deduplicate(Arc::clone(&store)),
-    );
-    let second_runs = Gate::closed();
-    second_runs.gate.add_permits(100);
-    let second = Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), second_runs.clone())
-        .handler(gated)
-        .timeout(Some(Duration::from_millis(150)))
-        .deduplicate(store);
-    let route = webhook_axum::webhook(second);
-    let addr = serve(route).await;
+    let first = Arc::new(dispatcher(&slow, &store).timeout(None));
+    let second_runs = Gate::open();
+    let second = dispatcher(&second_runs, &store).timeout(Some(Duration::from_millis(150)));
+    let addr = serve(webhook_axum::webhook(second)).await;
 
     let (headers, body) = delivery("held-elsewhere");
     let running = tokio::spawn({
@@ -234,6 +213,7 @@ async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_no
     tokio::time::sleep(Duration::from_millis(50)).await;
     let response = post(&reqwest::Client::new(), addr, headers, body).await;
     assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "5");
     assert!(
         response
             .text()
@@ -242,7 +222,7 @@ async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_no
             .contains("retry later")
     );
     assert_eq!(
-        second_runs.done(),
+        second_runs.started(),
         0,
         "the duplicate did not run the handlers"
     );
@@ -253,4 +233,85 @@ async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_no
         Outcome::Handled { .. }
     ));
     assert_eq!(slow.done(), 1);
+}
+
+#[tokio::test]
+async fn a_handler_running_past_its_lease_is_not_run_a_second_time() {
+    // The lease is renewed while the handler runs: a copy arriving on another instance
+    // long after the lease would have ended finds it still held.
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let slow = Gate::closed();
+    let lease = Duration::from_millis(150);
+    let first = Arc::new(dispatcher(&slow, &store).timeout(None).lease(lease));
+    let other = Gate::open();
+    let second = dispatcher(&other, &store)
+        .timeout(Some(Duration::from_millis(100)))
+        .lease(lease);
+
+    let (headers, body) = delivery("outlives-its-lease");
+    let running = tokio::spawn({
+        let (first, headers, body) = (Arc::clone(&first), headers.clone(), body.clone());
+        async move { first.dispatch(headers, body).await }
+    });
+    for _ in 0..4 {
+        tokio::time::sleep(lease).await;
+        let outcome = second.dispatch(headers.clone(), body.clone()).await;
+        assert!(matches!(outcome, Outcome::InProgress { .. }), "{outcome:?}");
+    }
+    assert_eq!(other.started(), 0, "never run a second time");
+    slow.gate.add_permits(1);
+    assert!(matches!(
+        running.await.expect("task"),
+        Outcome::Handled { .. }
+    ));
+    assert!(matches!(
+        second.dispatch(headers, body).await,
+        Outcome::Duplicate { .. }
+    ));
+    assert_eq!((slow.done(), other.started()), (1, 0));
+}
+
+#[derive(Clone, Default)]
+struct Seen(Arc<AtomicUsize>);
+
+#[webhook_handler]
+async fn count_messages(_ev: MessageSent, State(seen): State<Seen>) {
+    seen.0.fetch_add(1, Ordering::SeqCst);
+}
+
+fn message_created_at(created_at_millis: u128, tag: &str) -> (HeaderMap, Bytes) {
+    signed(format!(
+        r#"{{"event":"message","channel":{{"id":"{tag}"}},"message":{{"id":"{tag}","createdAt":{created_at_millis}}}}}"#
+    ))
+}
+
+#[tokio::test]
+async fn the_maximum_age_refuses_an_old_event_with_422_and_accepts_a_fresh_one() {
+    let seen = Seen::default();
+    let dispatcher = Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), seen.clone())
+        .handler(count_messages)
+        .max_age(Duration::from_secs(3600));
+    let addr = serve(webhook_axum::webhook(dispatcher)).await;
+    let client = reqwest::Client::new();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_millis();
+
+    let (headers, body) = message_created_at(now - 2 * 3600 * 1000, "old");
+    let response = post(&client, addr, headers, body).await;
+    assert_eq!(response.status(), 422);
+    let reply = response.text().await.expect("reply");
+    assert!(
+        reply.contains("older than the accepted maximum age"),
+        "{reply}"
+    );
+    assert_eq!(seen.0.load(Ordering::SeqCst), 0);
+
+    let (headers, body) = message_created_at(now - 60 * 1000, "fresh");
+    assert_eq!(post(&client, addr, headers, body).await.status(), 200);
+    // Seconds, as some of the platform's samples write them.
+    let (headers, body) = message_created_at(now / 1000 - 60, "fresh-seconds");
+    assert_eq!(post(&client, addr, headers, body).await.status(), 200);
+    assert_eq!(seen.0.load(Ordering::SeqCst), 2);
 }

@@ -73,7 +73,9 @@ async fn talkplus_server(calls: &Calls, body_limit: usize) -> String {
     .handler(count_channel_added)
     .handler(count_banned)
     .handler(fail_on_ban_of_failing)
-    .handler(panic_on_ban_of_panicking);
+    .handler(panic_on_ban_of_panicking)
+    // These tests resend the same body: each copy must run, not be a duplicate.
+    .without_store();
     let webhook = webhook_axum::Webhook::new(dispatcher).body_limit(body_limit);
     let addr = serve(Router::new().route("/webhooks/talkplus", webhook.into_method_router())).await;
     format!("http://{addr}/webhooks/talkplus")
@@ -341,11 +343,11 @@ async fn the_example_server_handles_its_own_sample_commands() {
     assert_eq!(commands.len(), 2);
     for command in commands {
         assert!(
-            command.cli.contains("--key demo-"),
-            "the demo key is shown: {}",
+            command.cli.starts_with("WEBHOOK_KEY=demo-") && !command.cli.contains("--key"),
+            "the demo key is shown, in the environment, not on the command line: {}",
             command.cli
         );
-        let command = command.curl;
+        let command = command.curl.expect("a curl command for a demo key");
         // `curl -sS -i -X POST <url> -H '<name>: <signature>' --data-binary @<file>`
         let words: Vec<&str> = command.split(' ').collect();
         let url = words[5];
@@ -451,9 +453,9 @@ async fn the_example_server_logs_one_handled_line_for_a_delivery_posted_twice() 
 
     let config = Config::demo(([127, 0, 0, 1], 0).into());
     assert_eq!(
-        config.dedup,
-        server::Dedup::Memory,
-        "deduplication is on by default"
+        config.store,
+        server::StoreChoice::Memory,
+        "the tests' configuration keeps deliveries in memory"
     );
     let addr = serve(server::app(&config).expect("demo configuration")).await;
     let body = std::fs::read(server::TALKPLUS_SAMPLE).expect("sample");

@@ -8,11 +8,11 @@ use webhook_core::amity::{
     MessageDidFlag, MessageDidRemoveReaction, MessageDidUnflag, MessageDidUpdate, ModerationDidBan,
     UserData, UserDidClearFlag, UserDidCreate, UserDidFlag, UserDidUnflag, UserDidUpdate,
 };
-use webhook_core::{Dispatcher, Event, webhook_handler};
+use webhook_core::{DeliveryInfo, Dispatcher, Event, State, webhook_handler};
 
-use super::handled;
+use super::Demo;
 
-pub(super) fn register(dispatcher: Dispatcher<Amity>) -> Dispatcher<Amity> {
+pub(super) fn register(dispatcher: Dispatcher<Amity, Demo>) -> Dispatcher<Amity, Demo> {
     dispatcher
         .handler(on_channel_did_add_users)
         .handler(on_channel_did_ban)
@@ -59,116 +59,243 @@ fn users_of(data: &UserData) -> String {
 }
 
 #[webhook_handler]
-async fn on_channel_did_add_users(ev: ChannelDidAddUsers) {
-    handled(ChannelDidAddUsers::NAME, channel_of(&ev.data));
+async fn on_channel_did_add_users(
+    ev: ChannelDidAddUsers,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidAddUsers::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_ban(ev: ChannelDidBan) {
-    handled(ChannelDidBan::NAME, channel_of(&ev.data));
+async fn on_channel_did_ban(
+    ev: ChannelDidBan,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidBan::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_close(ev: ChannelDidClose) {
-    handled(ChannelDidClose::NAME, channel_of(&ev.data));
+async fn on_channel_did_close(
+    ev: ChannelDidClose,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidClose::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_create(ev: ChannelDidCreate) {
-    handled(ChannelDidCreate::NAME, channel_of(&ev.data));
+async fn on_channel_did_create(
+    ev: ChannelDidCreate,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidCreate::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_join(ev: ChannelDidJoin) {
-    handled(ChannelDidJoin::NAME, channel_of(&ev.data));
+async fn on_channel_did_join(
+    ev: ChannelDidJoin,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidJoin::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_leave(ev: ChannelDidLeave) {
-    handled(ChannelDidLeave::NAME, channel_of(&ev.data));
+async fn on_channel_did_leave(
+    ev: ChannelDidLeave,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidLeave::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_remove_users(ev: ChannelDidRemoveUsers) {
-    handled(ChannelDidRemoveUsers::NAME, channel_of(&ev.data));
+async fn on_channel_did_remove_users(
+    ev: ChannelDidRemoveUsers,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidRemoveUsers::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_update(ev: ChannelDidUpdate) {
-    handled(ChannelDidUpdate::NAME, channel_of(&ev.data));
+async fn on_channel_did_update(
+    ev: ChannelDidUpdate,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidUpdate::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_did_update_meta(ev: ChannelDidUpdateMeta) {
-    handled(ChannelDidUpdateMeta::NAME, channel_of(&ev.data));
+async fn on_channel_did_update_meta(
+    ev: ChannelDidUpdateMeta,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelDidUpdateMeta::NAME, channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_message_did_add_reaction(ev: MessageDidAddReaction) {
-    handled(MessageDidAddReaction::NAME, message_channel_of(&ev.data));
+async fn on_message_did_add_reaction(
+    ev: MessageDidAddReaction,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(
+        MessageDidAddReaction::NAME,
+        message_channel_of(&ev.data),
+        &info,
+    )
+    .await
 }
 
 #[webhook_handler]
-async fn on_message_did_clear_flag(ev: MessageDidClearFlag) {
-    handled(MessageDidClearFlag::NAME, message_channel_of(&ev.data));
+async fn on_message_did_clear_flag(
+    ev: MessageDidClearFlag,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(
+        MessageDidClearFlag::NAME,
+        message_channel_of(&ev.data),
+        &info,
+    )
+    .await
 }
 
 #[webhook_handler]
-async fn on_message_did_create(ev: MessageDidCreate) {
-    handled(MessageDidCreate::NAME, message_channel_of(&ev.data));
+async fn on_message_did_create(
+    ev: MessageDidCreate,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MessageDidCreate::NAME, message_channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_message_did_delete(ev: MessageDidDelete) {
-    handled(MessageDidDelete::NAME, message_channel_of(&ev.data));
+async fn on_message_did_delete(
+    ev: MessageDidDelete,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MessageDidDelete::NAME, message_channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_message_did_flag(ev: MessageDidFlag) {
-    handled(MessageDidFlag::NAME, message_channel_of(&ev.data));
+async fn on_message_did_flag(
+    ev: MessageDidFlag,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MessageDidFlag::NAME, message_channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_message_did_remove_reaction(ev: MessageDidRemoveReaction) {
-    handled(MessageDidRemoveReaction::NAME, message_channel_of(&ev.data));
+async fn on_message_did_remove_reaction(
+    ev: MessageDidRemoveReaction,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(
+        MessageDidRemoveReaction::NAME,
+        message_channel_of(&ev.data),
+        &info,
+    )
+    .await
 }
 
 #[webhook_handler]
-async fn on_message_did_unflag(ev: MessageDidUnflag) {
-    handled(MessageDidUnflag::NAME, message_channel_of(&ev.data));
+async fn on_message_did_unflag(
+    ev: MessageDidUnflag,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MessageDidUnflag::NAME, message_channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_message_did_update(ev: MessageDidUpdate) {
-    handled(MessageDidUpdate::NAME, message_channel_of(&ev.data));
+async fn on_message_did_update(
+    ev: MessageDidUpdate,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MessageDidUpdate::NAME, message_channel_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_user_did_clear_flag(ev: UserDidClearFlag) {
-    tracing::info!(event = UserDidClearFlag::NAME, users = %users_of(&ev.data), "handled");
+async fn on_user_did_clear_flag(
+    ev: UserDidClearFlag,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled_users(UserDidClearFlag::NAME, &users_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_user_did_create(ev: UserDidCreate) {
-    tracing::info!(event = UserDidCreate::NAME, users = %users_of(&ev.data), "handled");
+async fn on_user_did_create(
+    ev: UserDidCreate,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled_users(UserDidCreate::NAME, &users_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_user_did_flag(ev: UserDidFlag) {
-    tracing::info!(event = UserDidFlag::NAME, users = %users_of(&ev.data), "handled");
+async fn on_user_did_flag(
+    ev: UserDidFlag,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled_users(UserDidFlag::NAME, &users_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_user_did_unflag(ev: UserDidUnflag) {
-    tracing::info!(event = UserDidUnflag::NAME, users = %users_of(&ev.data), "handled");
+async fn on_user_did_unflag(
+    ev: UserDidUnflag,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled_users(UserDidUnflag::NAME, &users_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_user_did_update(ev: UserDidUpdate) {
-    tracing::info!(event = UserDidUpdate::NAME, users = %users_of(&ev.data), "handled");
+async fn on_user_did_update(
+    ev: UserDidUpdate,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled_users(UserDidUpdate::NAME, &users_of(&ev.data), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_moderation_did_ban(ev: ModerationDidBan) {
-    tracing::info!(event = ModerationDidBan::NAME, users = %users_of(&ev.data), "handled");
+async fn on_moderation_did_ban(
+    ev: ModerationDidBan,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled_users(ModerationDidBan::NAME, &users_of(&ev.data), &info)
+        .await
 }

@@ -2,173 +2,35 @@
 //! one INFO line, mounted at `POST /webhooks/talkplus` and `POST /webhooks/amity`.
 
 mod amity_handlers;
+mod config;
+mod demo;
 mod talkplus_handlers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use webhook_core::amity::{self, Amity};
-use webhook_core::redis_store::RedisStore;
 use webhook_core::talkplus::{self, TalkPlus};
-use webhook_core::{ConfigError, DeliveryStore, Dispatcher, MemoryStore, Provider};
+use webhook_core::{ConfigError, Dispatcher, Inbox, Provider, Store};
 
-/// Demo TalkPlus App API Key, used when `TALKPLUS_API_KEY` is not set.
-pub const DEMO_TALKPLUS_API_KEY: &str = "demo-talkplus-api-key-do-not-use-in-production";
-/// Demo Amity webhook secret, used when `AMITY_WEBHOOK_SECRET` is not set.
-pub const DEMO_AMITY_SECRET: &str = "demo-amity-webhook-secret-do-not-use-in-production";
-
-/// Where the server listens, which keys it accepts and how it deduplicates.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Address to bind.
-    pub addr: SocketAddr,
-    /// TalkPlus App API Key.
-    pub talkplus_api_key: Key,
-    /// Amity webhook secret.
-    pub amity_secret: Key,
-    /// Where handled deliveries are remembered.
-    pub dedup: Dedup,
-}
-
-/// How the example server deduplicates retried deliveries.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Dedup {
-    /// In this process's memory (the default).
-    Memory,
-    /// In Redis at this URL (`REDIS_URL`), shared by every instance.
-    Redis(String),
-    /// Not at all (`WEBHOOK_DEDUP=off`, for benchmarks).
-    Off,
-}
-
-impl std::fmt::Debug for Dedup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // A Redis URL may carry a password.
-        f.write_str(match self {
-            Self::Memory => "Memory",
-            Self::Redis(_) => "Redis",
-            Self::Off => "Off",
-        })
-    }
-}
-
-impl Dedup {
-    fn from_env() -> Result<Self, String> {
-        match std::env::var("WEBHOOK_DEDUP").as_deref() {
-            Ok("off") => return Ok(Self::Off),
-            Ok("on") | Err(_) => {}
-            Ok(other) => return Err(format!("WEBHOOK_DEDUP={other:?}: expected `on` or `off`")),
-        }
-        Ok(match std::env::var("REDIS_URL") {
-            Ok(url) if !url.trim().is_empty() => Self::Redis(url),
-            _ => Self::Memory,
-        })
-    }
-
-    /// The store, or `None` when deduplication is off.
-    ///
-    /// # Errors
-    /// When `REDIS_URL` is not a Redis URL.
-    pub fn store(&self) -> Result<Option<Arc<dyn DeliveryStore>>, String> {
-        Ok(match self {
-            Self::Memory => Some(Arc::new(MemoryStore::new())),
-            Self::Redis(url) => Some(Arc::new(
-                RedisStore::new(url).map_err(|err| format!("REDIS_URL: {err}"))?,
-            )),
-            Self::Off => None,
-        })
-    }
-}
-
-/// A key and whether it came from the environment or is the demo key.
-#[derive(Clone)]
-pub struct Key {
-    /// The key.
-    pub value: String,
-    /// The environment variable that was not set, when this is the demo key.
-    pub demo_for: Option<&'static str>,
-}
-
-impl std::fmt::Debug for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Key")
-            .field("value", &"<redacted>")
-            .field("demo_for", &self.demo_for)
-            .finish()
-    }
-}
-
-impl Key {
-    /// The key in `var`, or the demo key when `var` is unset. A variable that is set but
-    /// empty (a secret mount gone wrong, say) is an error, never a silent demo key.
-    fn from_env(var: &'static str, demo: &str) -> Result<Self, String> {
-        match std::env::var(var) {
-            Ok(value) if value.trim().is_empty() => Err(format!(
-                "{var} is set but empty; set it to the key, or unset it to run with the demo key"
-            )),
-            Ok(value) => Ok(Self {
-                value,
-                demo_for: None,
-            }),
-            Err(std::env::VarError::NotPresent) => Ok(Self {
-                value: demo.to_owned(),
-                demo_for: Some(var),
-            }),
-            Err(std::env::VarError::NotUnicode(_)) => Err(format!("{var} is not valid UTF-8")),
-        }
-    }
-}
-
-impl Config {
-    /// Reads `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `TALKPLUS_API_KEY` and
-    /// `AMITY_WEBHOOK_SECRET` (demo keys when unset).
-    ///
-    /// Also `WEBHOOK_DEDUP` (`on` by default, `off`) and `REDIS_URL` (deduplicate in
-    /// Redis instead of memory).
-    ///
-    /// # Errors
-    /// When `WEBHOOK_ADDR` is not a socket address, a key variable is set but empty, or
-    /// `WEBHOOK_DEDUP` is neither `on` nor `off`.
-    pub fn from_env() -> Result<Self, String> {
-        let addr = std::env::var("WEBHOOK_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
-        let addr = addr.parse().map_err(|err| {
-            format!("WEBHOOK_ADDR={addr:?} is not an address like 127.0.0.1:3000: {err}")
-        })?;
-        Ok(Self {
-            addr,
-            talkplus_api_key: Key::from_env("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY)?,
-            amity_secret: Key::from_env("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET)?,
-            dedup: Dedup::from_env()?,
-        })
-    }
-
-    /// The same configuration with the demo keys, for tests.
-    #[must_use]
-    pub fn demo(addr: SocketAddr) -> Self {
-        Self {
-            addr,
-            talkplus_api_key: Key {
-                value: DEMO_TALKPLUS_API_KEY.to_owned(),
-                demo_for: Some("TALKPLUS_API_KEY"),
-            },
-            amity_secret: Key {
-                value: DEMO_AMITY_SECRET.to_owned(),
-                demo_for: Some("AMITY_WEBHOOK_SECRET"),
-            },
-            dedup: Dedup::Memory,
-        }
-    }
-}
+pub use config::{
+    Config, DEFAULT_STORE_FILE, DEMO_AMITY_SECRET, DEMO_TALKPLUS_API_KEY, Key, Mode, StoreChoice,
+};
+pub use demo::{Demo, DemoFailure};
 
 /// The TalkPlus dispatcher with a handler for each of the 15 events.
 ///
 /// # Errors
 /// When the key is empty.
-pub fn talkplus_dispatcher(api_key: &str) -> Result<Dispatcher<TalkPlus>, ConfigError> {
+pub fn talkplus_dispatcher(
+    api_key: &str,
+    demo: Demo,
+) -> Result<Dispatcher<TalkPlus, Demo>, ConfigError> {
     Ok(talkplus_handlers::register(Dispatcher::new(
         TalkPlus::verifier([api_key])?,
-        (),
+        demo,
     )))
 }
 
@@ -176,30 +38,159 @@ pub fn talkplus_dispatcher(api_key: &str) -> Result<Dispatcher<TalkPlus>, Config
 ///
 /// # Errors
 /// When the secret is empty.
-pub fn amity_dispatcher(secret: &str) -> Result<Dispatcher<Amity>, ConfigError> {
+pub fn amity_dispatcher(secret: &str, demo: Demo) -> Result<Dispatcher<Amity, Demo>, ConfigError> {
     Ok(amity_handlers::register(Dispatcher::new(
         Amity::verifier([secret])?,
-        (),
+        demo,
     )))
 }
 
-/// The server's routes; both dispatchers share one deduplication store (its keys carry
-/// the provider's name).
+/// The server's routes and, when it keeps deliveries in a store, its inbox.
+pub struct App {
+    /// The routes.
+    pub router: Router,
+    /// The inbox whose workers run inbox-mode deliveries and replays; `None` when the
+    /// server records nothing (`WEBHOOK_DEDUP=off`).
+    pub inbox: Option<Inbox>,
+}
+
+impl App {
+    /// Builds the routes; with a store, starts the inbox's workers (which need a tokio
+    /// runtime). Both dispatchers share the store (keys carry the provider's name).
+    ///
+    /// # Errors
+    /// When a key is empty or the store cannot be opened.
+    pub fn new(config: &Config) -> Result<Self, String> {
+        let store = config.store.open()?;
+        let demo = config.demo.clone();
+        let mut talkplus = talkplus_dispatcher(&config.talkplus_api_key.value, demo.clone())
+            .map_err(|err| format!("TALKPLUS_API_KEY: {err}"))?
+            .lease(config.lease);
+        let mut amity = amity_dispatcher(&config.amity_secret.value, demo)
+            .map_err(|err| format!("AMITY_WEBHOOK_SECRET: {err}"))?
+            .lease(config.lease);
+        match &store {
+            Some(store) => {
+                talkplus = talkplus.store(Arc::clone(store));
+                amity = amity.store(Arc::clone(store));
+            }
+            None => {
+                talkplus = talkplus.without_store();
+                amity = amity.without_store();
+            }
+        }
+        let (talkplus, amity) = (Arc::new(talkplus), Arc::new(amity));
+        let inbox = store.map(|store| {
+            let inbox = Inbox::with_settings(store, config.inbox_settings());
+            inbox.serve(Arc::clone(&talkplus));
+            inbox.serve(Arc::clone(&amity));
+            inbox.start();
+            inbox
+        });
+        let mut talkplus = webhook_axum::Webhook::new(talkplus);
+        let mut amity = webhook_axum::Webhook::new(amity);
+        if let (Mode::Inbox, Some(inbox)) = (config.mode, &inbox) {
+            talkplus = talkplus.inbox(inbox);
+            amity = amity.inbox(inbox);
+        }
+        let router = Router::new()
+            .route("/webhooks/talkplus", talkplus.into_method_router())
+            .route("/webhooks/amity", amity.into_method_router());
+        Ok(Self { router, inbox })
+    }
+}
+
+/// The server's routes, for tests that serve them themselves.
 ///
 /// # Errors
-/// When a key is empty or the Redis URL is invalid.
+/// When a key is empty or the store cannot be opened.
 pub fn app(config: &Config) -> Result<Router, String> {
-    let store = config.dedup.store()?;
-    let mut talkplus =
-        talkplus_dispatcher(&config.talkplus_api_key.value).map_err(|err| err.to_string())?;
-    let mut amity = amity_dispatcher(&config.amity_secret.value).map_err(|err| err.to_string())?;
-    if let Some(store) = store {
-        talkplus = talkplus.deduplicate(Arc::clone(&store));
-        amity = amity.deduplicate(store);
+    App::new(config).map(|app| app.router)
+}
+
+/// How long the server waits, once asked to stop, for requests and running handlers.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Runs the server until SIGTERM or Ctrl-C: prints the banner, serves, then stops taking
+/// deliveries and gives running ones [`SHUTDOWN_GRACE`] to finish (their leases are given
+/// back otherwise, so they run again at the next start).
+///
+/// # Errors
+/// When the configuration is refused, the store cannot be opened or the address bound.
+pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    config.refuse_unsafe()?;
+    for key in [&config.talkplus_api_key, &config.amity_secret] {
+        if let Some(var) = key.demo_for {
+            tracing::warn!(
+                "{var} is not set: using a demo key from the source code; anyone can sign deliveries with it, so set {var} before exposing this server"
+            );
+        }
     }
-    Ok(Router::new()
-        .route("/webhooks/talkplus", webhook_axum::webhook(talkplus))
-        .route("/webhooks/amity", webhook_axum::webhook(amity)))
+    let App { router, inbox } = App::new(&config)?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|err| {
+            format!(
+                "cannot listen on {} ({err}); set WEBHOOK_ADDR to another address",
+                config.addr
+            )
+        })?;
+    let addr = listener.local_addr()?;
+    for line in config.banner() {
+        tracing::info!("{line}");
+    }
+    tracing::info!(%addr, "listening: POST /webhooks/talkplus, POST /webhooks/amity");
+    print_sample_commands(&config, addr)?;
+
+    let (stopping, stop) = tokio::sync::oneshot::channel::<()>();
+    let mut server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stop.await;
+            })
+            .await
+    });
+    tokio::select! {
+        () = shutdown_signal() => {
+            tracing::info!("stopping: no new deliveries; waiting for running ones");
+            let _ = stopping.send(());
+            // Requests in flight finish, within the grace period.
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await;
+        }
+        ended = &mut server => ended??,
+    }
+    if let Some(inbox) = inbox {
+        let shutdown = inbox.shutdown(SHUTDOWN_GRACE).await;
+        if !shutdown.drained {
+            tracing::warn!("some deliveries were still running: their leases are given back");
+        }
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Waits for SIGTERM or Ctrl-C (forever when neither can be listened for).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
 }
 
 /// The sample `member_banned` delivery the start-up command sends.
@@ -216,10 +207,12 @@ pub const AMITY_SAMPLE: &str = concat!(
 /// Ready-to-paste commands that send a correctly signed sample to a server at `addr`.
 #[derive(Debug, Clone)]
 pub struct SampleCommand {
-    /// With the sender CLI: `cargo run -q -p webhook-cli -- send …`.
+    /// With the sender CLI, the key passed in `WEBHOOK_KEY` (never on the command line,
+    /// where `ps` would show it).
     pub cli: String,
-    /// With curl, for machines without the workspace.
-    pub curl: String,
+    /// With curl and a ready signature; only for a demo key (a signature made with a real
+    /// key, printed in a log, would let its readers replay the delivery).
+    pub curl: Option<String>,
 }
 
 /// One [`SampleCommand`] per platform. A key from the environment appears as the
@@ -235,7 +228,7 @@ pub fn sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<Vec
     };
     let samples = [
         (
-            "talkplus",
+            TalkPlus::NAME,
             "member_banned",
             &config.talkplus_api_key,
             talkplus::SIGNATURE,
@@ -243,7 +236,7 @@ pub fn sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<Vec
             "TALKPLUS_API_KEY",
         ),
         (
-            "amity",
+            Amity::NAME,
             "channel.didAddUsers",
             &config.amity_secret,
             amity::SIGNATURE,
@@ -254,19 +247,71 @@ pub fn sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<Vec
     samples
         .into_iter()
         .map(|(provider, event, key, scheme, file, var)| {
-            let body = std::fs::read(file)?;
-            let signature = scheme.sign(key.value.as_bytes(), &body);
-            let shown_key = if key.demo_for.is_some() { key.value.clone() } else { format!("\"${var}\"") };
             let url = format!("http://{host}/webhooks/{provider}");
+            let shown_key = if key.demo_for.is_some() {
+                key.value.clone()
+            } else {
+                format!("\"${var}\"")
+            };
+            let curl = match key.demo_for {
+                Some(_) => {
+                    let body = std::fs::read(file)?;
+                    let signature = scheme.sign(key.value.as_bytes(), &body);
+                    Some(format!(
+                        "curl -sS -i -X POST {url} -H '{}: {signature}' --data-binary @{file}",
+                        scheme.header
+                    ))
+                }
+                None => None,
+            };
             Ok(SampleCommand {
-                cli: format!("cargo run -q -p webhook-cli -- send {provider} {event} --url {url} --key {shown_key}"),
-                curl: format!("curl -sS -i -X POST {url} -H '{}: {signature}' --data-binary @{file}", scheme.header),
+                cli: format!(
+                    "WEBHOOK_KEY={shown_key} cargo run -q -p webhook-cli -- send {provider} {event} --url {url}"
+                ),
+                curl,
             })
         })
         .collect()
 }
 
-/// Logs the one INFO line of a handled delivery.
-fn handled(event: &str, channel: Option<&str>) {
-    tracing::info!(event, channel = channel.unwrap_or("-"), "handled");
+fn print_sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<()> {
+    let commands = sample_commands(config, addr)?;
+    println!("\nSend a signed sample delivery from another terminal (a handler logs a line):\n");
+    for command in &commands {
+        println!("  {}\n", command.cli);
+    }
+    if commands.iter().any(|command| command.curl.is_some()) {
+        println!("or, without the workspace, with curl:\n");
+        for curl in commands.iter().filter_map(|command| command.curl.as_ref()) {
+            println!("  {curl}\n");
+        }
+    }
+    if let Some(list) = config.inbox_list_command() {
+        println!(
+            "See what the server recorded (dead letters, retries) while it runs:\n\n  {list}\n"
+        );
+    }
+    Ok(())
+}
+
+/// Opens the store a configuration names.
+impl StoreChoice {
+    /// The store, or `None` when the server records nothing.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or the Redis URL is invalid.
+    pub fn open(&self) -> Result<Option<Arc<dyn Store>>, String> {
+        Ok(match self {
+            Self::Embedded(path) => Some(Arc::new(
+                webhook_core::store::sqlite::SqliteStore::open(path)
+                    .map_err(|err| format!("WEBHOOK_STORE: {err}"))?,
+            )),
+            Self::Redis(url) => Some(Arc::new(
+                webhook_core::store::redis::RedisStore::new(url)
+                    .map_err(|err| format!("REDIS_URL: {err}"))?,
+            )),
+            Self::Memory => Some(Arc::new(webhook_core::MemoryStore::new())),
+            Self::Off => None,
+        })
+    }
 }

@@ -5,11 +5,11 @@ use webhook_core::talkplus::{
     MemberMuted, MemberUnbanned, MemberUnmuted, MessageDeleted, MessageSent, ReactionAdded,
     ReactionDeleted, TalkPlus, UserBlocked, UserUnblocked,
 };
-use webhook_core::{Dispatcher, Event, webhook_handler};
+use webhook_core::{DeliveryInfo, Dispatcher, Event, State, webhook_handler};
 
-use super::handled;
+use super::Demo;
 
-pub(super) fn register(dispatcher: Dispatcher<TalkPlus>) -> Dispatcher<TalkPlus> {
+pub(super) fn register(dispatcher: Dispatcher<TalkPlus, Demo>) -> Dispatcher<TalkPlus, Demo> {
     dispatcher
         .handler(on_message)
         .handler(on_message_deleted)
@@ -29,76 +29,151 @@ pub(super) fn register(dispatcher: Dispatcher<TalkPlus>) -> Dispatcher<TalkPlus>
 }
 
 #[webhook_handler]
-async fn on_message(ev: MessageSent) {
-    handled(MessageSent::NAME, Some(&ev.channel.id));
+async fn on_message(
+    ev: MessageSent,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MessageSent::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_message_deleted(ev: MessageDeleted) {
-    handled(MessageDeleted::NAME, Some(&ev.channel.id));
+async fn on_message_deleted(
+    ev: MessageDeleted,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MessageDeleted::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_reaction_added(ev: ReactionAdded) {
-    handled(ReactionAdded::NAME, Some(&ev.channel.id));
+async fn on_reaction_added(
+    ev: ReactionAdded,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ReactionAdded::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_reaction_deleted(ev: ReactionDeleted) {
-    handled(ReactionDeleted::NAME, Some(&ev.channel.id));
+async fn on_reaction_deleted(
+    ev: ReactionDeleted,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ReactionDeleted::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_added(ev: ChannelAdded) {
-    handled(ChannelAdded::NAME, Some(&ev.channel.id));
+async fn on_channel_added(
+    ev: ChannelAdded,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelAdded::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_changed(ev: ChannelChanged) {
-    handled(ChannelChanged::NAME, Some(&ev.channel.id));
+async fn on_channel_changed(
+    ev: ChannelChanged,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelChanged::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_channel_removed(ev: ChannelRemoved) {
-    handled(ChannelRemoved::NAME, Some(&ev.channel.id));
+async fn on_channel_removed(
+    ev: ChannelRemoved,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(ChannelRemoved::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_member_added(ev: MemberAdded) {
-    handled(MemberAdded::NAME, Some(&ev.channel.id));
+async fn on_member_added(
+    ev: MemberAdded,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MemberAdded::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_member_left(ev: MemberLeft) {
-    handled(MemberLeft::NAME, Some(&ev.channel.id));
+async fn on_member_left(
+    ev: MemberLeft,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MemberLeft::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_member_muted(ev: MemberMuted) {
-    handled(MemberMuted::NAME, Some(&ev.channel.id));
+async fn on_member_muted(
+    ev: MemberMuted,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MemberMuted::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_member_unmuted(ev: MemberUnmuted) {
-    handled(MemberUnmuted::NAME, Some(&ev.channel.id));
+async fn on_member_unmuted(
+    ev: MemberUnmuted,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MemberUnmuted::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_member_banned(ev: MemberBanned) {
-    handled(MemberBanned::NAME, Some(&ev.channel.id));
+async fn on_member_banned(
+    ev: MemberBanned,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MemberBanned::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_member_unbanned(ev: MemberUnbanned) {
-    handled(MemberUnbanned::NAME, Some(&ev.channel.id));
+async fn on_member_unbanned(
+    ev: MemberUnbanned,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    demo.handled(MemberUnbanned::NAME, Some(&ev.channel.id), &info)
+        .await
 }
 
 #[webhook_handler]
-async fn on_user_blocked(ev: UserBlocked) {
-    tracing::info!(event = UserBlocked::NAME, user = %ev.user.id, blocked_user = %ev.blocked_user.id, "handled");
+async fn on_user_blocked(
+    ev: UserBlocked,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    let users = format!("{}>{}", ev.user.id, ev.blocked_user.id);
+    demo.handled_users(UserBlocked::NAME, &users, &info).await
 }
 
 #[webhook_handler]
-async fn on_user_unblocked(ev: UserUnblocked) {
-    tracing::info!(event = UserUnblocked::NAME, user = %ev.user.id, blocked_user = %ev.blocked_user.id, "handled");
+async fn on_user_unblocked(
+    ev: UserUnblocked,
+    State(demo): State<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    let users = format!("{}>{}", ev.user.id, ev.blocked_user.id);
+    demo.handled_users(UserUnblocked::NAME, &users, &info).await
 }

@@ -1,106 +1,52 @@
-//! Deduplication with the Redis store. Each test uses its own key prefix.
+//! Deduplication through a dispatcher with the Redis store, and Redis under faults.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::outside::redis_url;
+use webhook_core::Store;
+use webhook_core::store::redis::RedisStore;
+use webhook_core::store::{Claim, DeliveryKey};
+
 use crate::semantics;
+use crate::store::{fresh, fresh_store, unique_prefix};
 
-use webhook_core::DeliveryStore;
-use webhook_core::redis_store::RedisStore;
-
-fn store(url: &str, test: &str) -> Arc<dyn DeliveryStore> {
-    let run = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_nanos();
-    let prefix = format!("webhook-test:{run}:{test}:");
-    Arc::new(RedisStore::new(url).expect("valid URL").with_prefix(prefix))
-}
-
-#[tokio::test]
-async fn duplicate_after_success_is_acknowledged_without_running() {
-    let Some(url) = redis_url() else { return };
-    semantics::duplicate_after_success_is_acknowledged_without_running(
-        store(url, "success"),
-        "success",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn duplicate_after_failure_runs_again() {
-    let Some(url) = redis_url() else { return };
-    semantics::duplicate_after_failure_runs_again(store(url, "failure"), "failure").await;
-}
-
-#[tokio::test]
-async fn concurrent_identical_deliveries_run_once() {
-    let Some(url) = redis_url() else { return };
-    semantics::concurrent_identical_deliveries_run_once(store(url, "concurrent"), "concurrent")
-        .await;
-}
-
-#[tokio::test]
-async fn concurrent_duplicate_of_a_failing_attempt_runs_it_again() {
-    let Some(url) = redis_url() else { return };
-    semantics::concurrent_duplicate_of_a_failing_attempt_runs_it_again(
-        store(url, "concurrent-failing"),
-        "cf",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn many_concurrent_identical_deliveries_run_once() {
-    let Some(url) = redis_url() else { return };
-    semantics::many_concurrent_identical_deliveries_run_once(store(url, "many"), "many").await;
-}
-
-#[tokio::test]
-async fn amity_copies_with_each_signature_header_run_once() {
-    let Some(url) = redis_url() else { return };
-    semantics::amity_copies_with_each_signature_header_run_once(store(url, "amity"), "amity").await;
-}
+dedup_semantics_tests!(fresh());
 
 #[tokio::test]
 async fn two_instances_sharing_redis_run_a_delivery_once() {
-    let Some(url) = redis_url() else { return };
     // Two dispatchers (two server instances) with two store clients on one Redis.
-    let prefix = format!(
-        "webhook-test:{}:shared:",
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .expect("clock")
-            .as_nanos()
-    );
-    let first: Arc<dyn DeliveryStore> = Arc::new(
-        RedisStore::new(url)
-            .expect("url")
-            .with_prefix(prefix.clone()),
-    );
-    let second: Arc<dyn DeliveryStore> =
-        Arc::new(RedisStore::new(url).expect("url").with_prefix(prefix));
+    let prefix = unique_prefix();
+    let (Some(first), Some(second)) = (fresh_store(&prefix), fresh_store(&prefix)) else {
+        return;
+    };
+    let first: Arc<dyn Store> = Arc::new(first);
     semantics::duplicate_after_success_is_acknowledged_without_running(first, "shared").await;
     // The second instance sees the first one's success.
     let (headers, body) = semantics::delivery("shared");
-    let key = webhook_core::dedup::delivery_key(
-        "talkplus",
-        headers
-            .get("x-talkplus-signature")
-            .and_then(|v| v.to_str().ok()),
-        &body,
-    );
+    let signature = headers
+        .get("x-talkplus-signature")
+        .and_then(|value| value.to_str().ok());
+    let key = DeliveryKey::new("talkplus", signature, &body);
+    let record = webhook_core::store::NewDelivery {
+        key: &key,
+        provider: "talkplus",
+        event: "member_banned",
+        shown_id: None,
+        scheme: "talkplus",
+        received_at: std::time::SystemTime::now(),
+        body: &body,
+    };
     assert_eq!(
-        second.claim(&key).await,
-        Ok(webhook_core::dedup::Claim::Done)
+        second
+            .claim(record, std::time::Duration::from_secs(5))
+            .await,
+        Ok(Claim::Done)
     );
 }
 
 #[tokio::test]
 async fn unreachable_redis_processes_by_default_or_rejects() {
     // Nothing listens on port 1.
-    let store: Arc<dyn DeliveryStore> =
+    let store: Arc<dyn Store> =
         Arc::new(RedisStore::new("redis://127.0.0.1:1/").expect("valid URL"));
     semantics::unreachable_store_processes_by_default_or_rejects(store).await;
 }

@@ -1,9 +1,14 @@
 //! Every test that needs a real `redis-server`, in one binary so that a machine without
 //! one hears about it once (see `support/outside.rs`).
 
+#[macro_use]
+#[path = "../support/store_contract.rs"]
+mod contract;
 #[path = "../support/outside.rs"]
 mod outside;
+#[macro_use]
 #[path = "../support/dedup_semantics.rs"]
 mod semantics;
 
 mod dedup;
+mod store;

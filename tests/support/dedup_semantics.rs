@@ -1,5 +1,5 @@
-//! The deduplication semantics every `DeliveryStore` must give, run against each store by
-//! `tests/dedup.rs` (memory) and `tests/redis/` (Redis).
+//! The deduplication every store must give through a dispatcher, run against each store by
+//! `tests/stores.rs` (memory, the embedded file) and `tests/redis/` (Redis).
 // Each test file uses the cases its store supports.
 #![allow(dead_code)]
 
@@ -11,7 +11,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use webhook_core::amity::{self, Amity};
 use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
-use webhook_core::{DeliveryStore, Dispatcher, Outcome, Provider, State, webhook_handler};
+use webhook_core::{Dispatcher, Outcome, Provider, State, Store, webhook_handler};
 
 const KEY: &str = "dedup-test-key";
 
@@ -52,11 +52,11 @@ async fn probed(_ev: MemberBanned, State(probe): State<Probe>) -> Result<(), Str
     }
 }
 
-fn dispatcher(store: &Arc<dyn DeliveryStore>, probe: &Probe) -> Arc<Dispatcher<TalkPlus, Probe>> {
+fn dispatcher(store: &Arc<dyn Store>, probe: &Probe) -> Arc<Dispatcher<TalkPlus, Probe>> {
     Arc::new(
         Dispatcher::new(TalkPlus::verifier([KEY]).expect("valid key"), probe.clone())
             .handler(probed)
-            .deduplicate(Arc::clone(store)),
+            .store(Arc::clone(store)),
     )
 }
 
@@ -73,7 +73,7 @@ pub(crate) fn delivery(tag: &str) -> (HeaderMap, Bytes) {
 }
 
 pub(crate) async fn duplicate_after_success_is_acknowledged_without_running(
-    store: Arc<dyn DeliveryStore>,
+    store: Arc<dyn Store>,
     tag: &str,
 ) {
     let probe = Probe::default();
@@ -105,7 +105,7 @@ pub(crate) async fn duplicate_after_success_is_acknowledged_without_running(
     assert_eq!(probe.runs(), 2);
 }
 
-pub(crate) async fn duplicate_after_failure_runs_again(store: Arc<dyn DeliveryStore>, tag: &str) {
+pub(crate) async fn duplicate_after_failure_runs_again(store: Arc<dyn Store>, tag: &str) {
     let probe = Probe::new(1, Duration::ZERO);
     let dispatcher = dispatcher(&store, &probe);
     let (headers, body) = delivery(tag);
@@ -128,10 +128,7 @@ pub(crate) async fn duplicate_after_failure_runs_again(store: Arc<dyn DeliverySt
     );
 }
 
-pub(crate) async fn concurrent_identical_deliveries_run_once(
-    store: Arc<dyn DeliveryStore>,
-    tag: &str,
-) {
+pub(crate) async fn concurrent_identical_deliveries_run_once(store: Arc<dyn Store>, tag: &str) {
     let probe = Probe::new(0, Duration::from_millis(300));
     let dispatcher = dispatcher(&store, &probe);
     let (headers, body) = delivery(tag);
@@ -161,7 +158,7 @@ pub(crate) async fn concurrent_identical_deliveries_run_once(
 }
 
 pub(crate) async fn concurrent_duplicate_of_a_failing_attempt_runs_it_again(
-    store: Arc<dyn DeliveryStore>,
+    store: Arc<dyn Store>,
     tag: &str,
 ) {
     let probe = Probe::new(1, Duration::from_millis(300));
@@ -185,7 +182,7 @@ pub(crate) async fn concurrent_duplicate_of_a_failing_attempt_runs_it_again(
 }
 
 pub(crate) async fn many_concurrent_identical_deliveries_run_once(
-    store: Arc<dyn DeliveryStore>,
+    store: Arc<dyn Store>,
     tag: &str,
 ) {
     let probe = Probe::new(0, Duration::from_millis(100));
@@ -215,7 +212,7 @@ async fn count_joins(_ev: amity::ChannelDidJoin, State(runs): State<Arc<AtomicUs
 /// Amity may send one event twice, once per signature header: handled once, keyed by
 /// `requestId` when present and by the body otherwise.
 pub(crate) async fn amity_copies_with_each_signature_header_run_once(
-    store: Arc<dyn DeliveryStore>,
+    store: Arc<dyn Store>,
     tag: &str,
 ) {
     let runs = Arc::new(AtomicUsize::new(0));
@@ -224,7 +221,7 @@ pub(crate) async fn amity_copies_with_each_signature_header_run_once(
         Arc::clone(&runs),
     )
     .handler(count_joins)
-    .deduplicate(store);
+    .store(store);
     for body in [
         format!(r#"{{"requestId":"{tag}","event":"channel.didJoin","data":{{}}}}"#),
         format!(r#"{{"event":"channel.didJoin","data":{{"userIds":["{tag}"]}}}}"#),
@@ -260,9 +257,7 @@ pub(crate) async fn amity_copies_with_each_signature_header_run_once(
 }
 
 /// A store that is down: by default the delivery is processed (never dropped).
-pub(crate) async fn unreachable_store_processes_by_default_or_rejects(
-    store: Arc<dyn DeliveryStore>,
-) {
+pub(crate) async fn unreachable_store_processes_by_default_or_rejects(store: Arc<dyn Store>) {
     let probe = Probe::default();
     let dispatcher = dispatcher(&store, &probe);
     let (headers, body) = delivery("store-down");
@@ -274,7 +269,7 @@ pub(crate) async fn unreachable_store_processes_by_default_or_rejects(
 
     let rejecting = Dispatcher::new(TalkPlus::verifier([KEY]).expect("valid key"), probe.clone())
         .handler(probed)
-        .deduplicate(store)
+        .store(store)
         .on_store_error(webhook_core::OnStoreError::Reject);
     let outcome = rejecting.dispatch(headers, body).await;
     assert!(
@@ -283,4 +278,29 @@ pub(crate) async fn unreachable_store_processes_by_default_or_rejects(
     );
     assert!(!outcome.is_acknowledged());
     assert_eq!(probe.runs(), 1);
+}
+
+/// One `#[tokio::test]` per store-generic case above, each on a fresh store made by
+/// `$fresh` (an expression giving an `Option<Arc<dyn Store>>`; `None` skips).
+macro_rules! dedup_semantics_tests {
+    ($fresh:expr) => {
+        dedup_semantics_tests!(@each $fresh;
+            duplicate_after_success_is_acknowledged_without_running,
+            duplicate_after_failure_runs_again,
+            concurrent_identical_deliveries_run_once,
+            concurrent_duplicate_of_a_failing_attempt_runs_it_again,
+            many_concurrent_identical_deliveries_run_once,
+            amity_copies_with_each_signature_header_run_once
+        );
+    };
+    (@each $fresh:expr; $($case:ident),*) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                if let Some(store) = $fresh {
+                    crate::semantics::$case(store, stringify!($case)).await;
+                }
+            }
+        )*
+    };
 }

@@ -28,29 +28,31 @@
 //! ```
 //!
 //! The route reads the raw body itself (no body extractor is needed, and the content
-//! type is not checked), verifies the signature over those bytes, and answers:
+//! type is not checked), verifies the signature over those bytes, and answers with the
+//! status of the delivery's [`Outcome`] ([`Outcome::status`]):
 //!
 //! | status | when | the platform |
 //! |---|---|---|
 //! | 200 OK | every handler succeeded | is done |
 //! | 200 OK | verified, but no handler wants this event (known or not) | is done: the event is acknowledged on purpose |
-//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or a handled event does not have its documented shape; the reply names the JSON path and expected type | should not retry: the same body can never succeed |
+//! | 200 OK | a copy of a delivery already handled (or, in inbox mode, already in the inbox) | is done |
+//! | 202 Accepted | inbox mode: verified and durably recorded; workers run the handlers | is done |
+//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter | should not retry: the same body can never succeed |
 //! | 401 Unauthorized | signature header missing, malformed or not matching; nothing was parsed and no handler ran | should not retry |
 //! | 405 Method Not Allowed | not `POST` | — |
 //! | 413 Payload Too Large | body over the limit (1 MiB by default, [`Webhook::body_limit`]); with `Expect: 100-continue` the client gets it before sending the body | — |
-//! | 200 OK | a duplicate of a delivery already handled (with deduplication on) | is done |
-//! | 202 Accepted | acknowledge-first mode: verified, parsed and queued | is done |
-//! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; the server keeps serving | Amity may retry; TalkPlus does not (see below) |
-//! | 503 Service Unavailable | a duplicate whose first attempt is still running after the time budget; the deduplication store is down and set to reject; the acknowledge-first queue is full or shutting down | retries |
+//! | 422 Unprocessable Content | the event is older than the dispatcher's `max_age` (a replay?) | should not retry |
+//! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; with a store, the delivery is kept as a dead letter; the server keeps serving | Amity may retry; TalkPlus does not (see below) |
+//! | 503 Service Unavailable, `Retry-After: 5` | a copy whose first attempt is still running after the time budget; the store is unreachable and the dispatcher set to reject; the inbox is full or shutting down | retries |
 //!
 //! TalkPlus retries a delivery once, after 5 s, only when it gets no answer at all; a 5xx
-//! is final for TalkPlus. A failed TalkPlus delivery is therefore logged at ERROR with its
-//! delivery id (the signature's first 16 characters) so it can be replayed; with
-//! deduplication on, the replay runs the handlers again because failed attempts are not
-//! remembered.
+//! is final for TalkPlus. A failed delivery is therefore kept as a dead letter (with a
+//! store, which dispatchers have by default) and logged at ERROR with the command that
+//! replays it; inbox mode ([`Webhook::inbox`]) retries failures itself.
 //!
 //! Each delivery runs in a `tracing` span `webhook_delivery` with the fields `provider`,
-//! `event`, `delivery_id` (first 16 characters), `outcome` and `duration_ms`. Rejected
+//! `mode` (`inline` or `inbox`), `event`, `delivery_id` (a signature shortened to 12
+//! characters), `scheme`, `record` (the inbox id), `outcome` and `duration_ms`. Rejected
 //! deliveries are logged at WARN and failed handlers at ERROR, with the reason; replies
 //! never contain keys or handler error text.
 
@@ -58,12 +60,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use tracing::Instrument as _;
-use webhook_core::{DeliveryQueue, Dispatcher, Outcome, Provider};
+use webhook_core::{Dispatcher, Inbox, Outcome, Provider};
 
 /// Default body limit: far above any real delivery, low enough to bound memory.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -72,27 +74,28 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 pub struct Webhook<P, S> {
     dispatcher: Arc<Dispatcher<P, S>>,
     body_limit: usize,
-    queue: Option<Arc<DeliveryQueue>>,
+    inbox: Option<Inbox>,
 }
 
 impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
-    /// Wraps a dispatcher with the default settings.
+    /// Wraps a dispatcher (or a shared one) with the default settings: inline mode, the
+    /// handlers run before the platform is answered.
     #[must_use]
-    pub fn new(dispatcher: Dispatcher<P, S>) -> Self {
+    pub fn new(dispatcher: impl Into<Arc<Dispatcher<P, S>>>) -> Self {
         Self {
-            dispatcher: Arc::new(dispatcher),
+            dispatcher: dispatcher.into(),
             body_limit: DEFAULT_BODY_LIMIT,
-            queue: None,
+            inbox: None,
         }
     }
 
-    /// Acknowledge-first mode: answer 202 as soon as a delivery is verified and parsed,
-    /// and run its handlers on `queue` (503 when it is full). Read
-    /// [`DeliveryQueue`]'s docs for what this trades away; call
-    /// [`DeliveryQueue::shutdown`] after the server stops to finish the queued work.
+    /// Inbox mode: answer 202 as soon as a delivery is verified and durably recorded in
+    /// `inbox`, whose workers then run the handlers with retries (see
+    /// [`webhook_core::inbox`]). The dispatcher is registered with the inbox.
     #[must_use]
-    pub fn acknowledge_first(mut self, queue: Arc<DeliveryQueue>) -> Self {
-        self.queue = Some(queue);
+    pub fn inbox(mut self, inbox: &Inbox) -> Self {
+        inbox.serve(Arc::clone(&self.dispatcher));
+        self.inbox = Some(inbox.clone());
         self
     }
 
@@ -120,8 +123,15 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         let span = tracing::info_span!(
             "webhook_delivery",
             provider = P::NAME,
+            mode = if self.inbox.is_some() {
+                "inbox"
+            } else {
+                "inline"
+            },
             event = tracing::field::Empty,
             delivery_id = tracing::field::Empty,
+            scheme = tracing::field::Empty,
+            record = tracing::field::Empty,
             outcome = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
@@ -134,7 +144,7 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
                 tracing::field::display(format_args!("{elapsed_ms:.3}")),
             );
             match outcome {
-                Ok(outcome) => respond(&outcome, self.queue.is_some()),
+                Ok(outcome) => respond(&outcome),
                 Err(ReadError::TooLarge) => too_large(self.body_limit),
                 Err(ReadError::Broken(reason)) => unreadable(&reason),
             }
@@ -160,18 +170,13 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
             Err(err) => return Err(ReadError::Broken(err.to_string())),
         };
         // On its own task, so a platform that hangs up mid-delivery cannot cancel a
-        // handler halfway; the span goes along for the log fields.
+        // handler (or the store's write) halfway; the span goes along for the log fields.
         let webhook = Arc::clone(self);
         let span = tracing::Span::current();
         let task = tokio::spawn(
             async move {
-                match &webhook.queue {
-                    Some(queue) => {
-                        webhook
-                            .dispatcher
-                            .dispatch_queued(parts.headers, body, queue)
-                            .await
-                    }
+                match &webhook.inbox {
+                    Some(inbox) => inbox.accept(&webhook.dispatcher, parts.headers, body).await,
                     None => webhook.dispatcher.dispatch(parts.headers, body).await,
                 }
             }
@@ -190,8 +195,11 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
     }
 }
 
-/// Mounts `dispatcher` with the default settings: `.route("/path", webhook(dispatcher))`.
-pub fn webhook<P, S, RouterState>(dispatcher: Dispatcher<P, S>) -> MethodRouter<RouterState>
+/// Mounts `dispatcher` (or a shared one) with the default settings:
+/// `.route("/path", webhook(dispatcher))`.
+pub fn webhook<P, S, RouterState>(
+    dispatcher: impl Into<Arc<Dispatcher<P, S>>>,
+) -> MethodRouter<RouterState>
 where
     P: Provider,
     S: Send + Sync + 'static,
@@ -233,73 +241,32 @@ fn unreadable(reason: &str) -> Response {
     (StatusCode::BAD_REQUEST, "body could not be read\n").into_response()
 }
 
-/// The status code of each outcome: the table in the crate docs.
-#[must_use]
-pub fn status_of(outcome: &Outcome) -> StatusCode {
-    match outcome {
-        Outcome::Handled { .. } | Outcome::Ignored { .. } | Outcome::Duplicate { .. } => {
-            StatusCode::OK
-        }
-        Outcome::Queued { .. } => StatusCode::ACCEPTED,
-        Outcome::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-        Outcome::BadPayload(_) => StatusCode::BAD_REQUEST,
-        Outcome::HandlerFailed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-        Outcome::InProgress { .. }
-        | Outcome::StoreUnavailable { .. }
-        | Outcome::QueueFull { .. } => StatusCode::SERVICE_UNAVAILABLE,
-        // `Outcome` may grow; anything new is retryable until it is mapped here.
-        _ => StatusCode::SERVICE_UNAVAILABLE,
-    }
-}
-
-fn respond(outcome: &Outcome, queued_mode: bool) -> Response {
-    let name = match outcome {
-        Outcome::Handled { .. } => "handled",
-        Outcome::Ignored { .. } => "ignored",
-        Outcome::Duplicate { .. } => "duplicate",
-        Outcome::Queued { .. } => "queued",
-        Outcome::Unauthorized(_) => "unauthorized",
-        Outcome::BadPayload(_) => "bad_payload",
-        Outcome::HandlerFailed { .. } => "handler_failed",
-        Outcome::InProgress { .. } => "in_progress",
-        Outcome::StoreUnavailable { .. } => "store_unavailable",
-        Outcome::QueueFull { .. } => "queue_full",
-        _ => "other",
-    };
+/// The answer to the platform: the outcome's status and short reply, with `Retry-After`
+/// when it should retry later.
+fn respond(outcome: &Outcome) -> Response {
     // Recorded before logging, so the log line carries it.
-    tracing::Span::current().record("outcome", name);
-    let reply = match outcome {
+    tracing::Span::current().record("outcome", outcome.label());
+    match outcome {
         Outcome::Handled { .. }
         | Outcome::Ignored { .. }
         | Outcome::Duplicate { .. }
-        | Outcome::Queued { .. } => {
-            tracing::debug!(%outcome, "delivery acknowledged");
-            match outcome {
-                Outcome::Ignored { .. } => "acknowledged: no handler for this event\n".to_owned(),
-                Outcome::Duplicate { .. } if queued_mode => {
-                    "acknowledged: already queued\n".to_owned()
-                }
-                Outcome::Duplicate { .. } => "acknowledged: already handled\n".to_owned(),
-                Outcome::Queued { .. } => "accepted: queued\n".to_owned(),
-                _ => "handled\n".to_owned(),
-            }
-        }
+        | Outcome::Accepted { .. } => tracing::debug!(%outcome, "delivery acknowledged"),
         Outcome::Unauthorized(err) => {
-            tracing::warn!(reason = %err, "delivery rejected: unauthorized");
-            format!("unauthorized: {err}\n")
+            tracing::warn!(reason = %err, "delivery rejected: unauthorized")
         }
-        Outcome::BadPayload(err) => {
-            tracing::warn!(reason = %err, "delivery rejected: bad payload");
-            format!("bad payload: {err}\n")
-        }
+        Outcome::BadPayload(err) => tracing::warn!(reason = %err, "delivery rejected: bad payload"),
+        Outcome::Stale { .. } => tracing::warn!(%outcome, "delivery refused: too old"),
         Outcome::HandlerFailed { .. } => {
             tracing::error!(%outcome, "delivery failed: the platform should retry");
-            "handler failed; retry later\n".to_owned()
         }
-        _ => {
-            tracing::warn!(%outcome, "delivery not processed now: the platform should retry");
-            "unavailable; retry later\n".to_owned()
-        }
-    };
-    (status_of(outcome), reply).into_response()
+        _ => tracing::warn!(%outcome, "delivery not processed now: the platform should retry"),
+    }
+    let mut response = (outcome.status(), outcome.reply()).into_response();
+    if let Some(after) = outcome.retry_after() {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(after.as_secs().max(1)),
+        );
+    }
+    response
 }

@@ -1,13 +1,23 @@
 //! `webhook-cli`: sends correctly signed TalkPlus and Amity deliveries to a local
-//! endpoint, for trying handlers without the platform.
+//! endpoint, for trying handlers without the platform, and reads and replays what a
+//! server recorded in its store.
 //!
 //! ```text
-//! webhook-cli send talkplus member_banned --url http://127.0.0.1:3000/webhooks/talkplus --key KEY
-//! webhook-cli send amity channel.didJoin --url http://127.0.0.1:3000/webhooks/amity --key SECRET --scheme legacy
-//! webhook-cli send talkplus --body my-event.json --url … --key KEY     (or --body - for stdin)
+//! WEBHOOK_KEY=KEY webhook-cli send talkplus member_banned --url http://127.0.0.1:3000/webhooks/talkplus
+//! WEBHOOK_KEY=SECRET webhook-cli send amity channel.didJoin --url http://127.0.0.1:3000/webhooks/amity --scheme legacy
+//! WEBHOOK_KEY=KEY webhook-cli send talkplus --body my-event.json --url …     (or --body - for stdin)
 //! webhook-cli list
-//! webhook-cli sign talkplus --key KEY --body my-event.json             (prints the header, for curl)
+//! WEBHOOK_KEY=KEY webhook-cli sign talkplus --body my-event.json              (prints the header, for curl)
+//! webhook-cli inbox list [--state dead] [--event NAME] --store webhook-inbox.db   (or --redis URL)
+//! webhook-cli inbox show ID --store …
+//! webhook-cli inbox replay ID --store …      (or replay --all)
+//! webhook-cli inbox purge --dead --store …   (or --done, --settled)
 //! ```
+//!
+//! Keys are read from `WEBHOOK_KEY`; `--key` works too, but a key on the command line is
+//! visible to every user of the machine (`ps`).
+
+mod inbox;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -53,6 +63,14 @@ enum Command {
     },
     /// List the events this tool knows and whether each has a documented sample.
     List,
+    /// Read and replay what a server recorded: its dead letters, retries and handled
+    /// deliveries.
+    Inbox {
+        #[command(subcommand)]
+        command: inbox::Command,
+        #[command(flatten)]
+        store: inbox::StoreArgs,
+    },
     /// Print the signature header for a body, for use with curl.
     Sign {
         /// `talkplus` or `amity`.
@@ -120,6 +138,7 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<ExitCode, String> {
     match command {
+        Command::Inbox { command, store } => inbox::run(command, &store).await,
         Command::List => {
             for platform in [Platform::Talkplus, Platform::Amity] {
                 for event in platform.events() {

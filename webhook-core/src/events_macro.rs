@@ -10,6 +10,7 @@ macro_rules! define_events {
         $(
             $(#[$meta:meta])*
             $name:literal => $ty:ident { $($body:tt)* }
+            $(occurred_at($event:ident) = $occurred_at:expr;)?
         )*
     ) => {
         $(
@@ -22,6 +23,13 @@ macro_rules! define_events {
             impl $crate::Event for $ty {
                 type Provider = $provider;
                 const NAME: &'static str = $name;
+
+                $(
+                    fn occurred_at(&self) -> Option<::std::time::SystemTime> {
+                        let $event = self;
+                        $occurred_at
+                    }
+                )?
             }
 
             impl $crate::handler::EventOf<$provider> for $ty {}
@@ -61,6 +69,13 @@ macro_rules! define_events {
                     Self::Unknown(unknown) => &unknown.name,
                 }
             }
+
+            fn occurred_at(&self) -> Option<::std::time::SystemTime> {
+                match self {
+                    $(Self::$ty(event) => $crate::Event::occurred_at(event),)*
+                    Self::Unknown(_) => None,
+                }
+            }
         }
 
         impl $crate::handler::HandlerEvent for $enum_name {
@@ -69,6 +84,10 @@ macro_rules! define_events {
 
             fn from_body(name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
                 <Self as $crate::ProviderEvent>::parse(name, body)
+            }
+
+            fn occurred_at(&self) -> Option<::std::time::SystemTime> {
+                <Self as $crate::ProviderEvent>::occurred_at(self)
             }
         }
 

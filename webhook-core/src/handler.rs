@@ -13,6 +13,7 @@ use http::HeaderMap;
 
 use crate::payload::PayloadError;
 use crate::provider::{Event, Provider, UnknownEvent};
+use crate::store::DeliveryKey;
 
 /// Which deliveries a handler receives, decided by the type of its first parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,11 @@ pub trait HandlerEvent: Sized + Clone + Send + 'static {
     /// # Errors
     /// [`PayloadError`] when the body does not have the event's documented shape.
     fn from_body(name: &str, body: &str) -> Result<Self, PayloadError>;
+
+    /// When the event happened, by its own timestamp, if it carries a reliable one.
+    fn occurred_at(&self) -> Option<SystemTime> {
+        None
+    }
 }
 
 impl<E: Event + Clone> HandlerEvent for E {
@@ -50,6 +56,10 @@ impl<E: Event + Clone> HandlerEvent for E {
 
     fn from_body(_name: &str, body: &str) -> Result<Self, PayloadError> {
         E::parse(body)
+    }
+
+    fn occurred_at(&self) -> Option<SystemTime> {
+        Event::occurred_at(self)
     }
 }
 
@@ -119,33 +129,78 @@ struct DeliveryInfoInner {
     provider: &'static str,
     event_name: String,
     delivery_id: Option<String>,
+    key: DeliveryKey,
     scheme: &'static str,
     headers: HeaderMap,
     body: Bytes,
     received_at: SystemTime,
+    attempt: u32,
+}
+
+/// The facts of one delivery, to build a [`DeliveryInfo`] from.
+#[derive(Debug, Clone)]
+pub struct DeliveryFacts {
+    /// The provider's name.
+    pub provider: &'static str,
+    /// The event name.
+    pub event_name: String,
+    /// The platform's delivery id, in the form safe to show.
+    pub delivery_id: Option<String>,
+    /// The key the delivery is recorded under.
+    pub key: DeliveryKey,
+    /// The name of the signature scheme that verified it.
+    pub scheme: &'static str,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The verified body.
+    pub body: Bytes,
+    /// When it was received.
+    pub received_at: SystemTime,
+    /// Which attempt this is, from 1.
+    pub attempt: u32,
 }
 
 impl DeliveryInfo {
     /// Collects the facts of one delivery.
     #[must_use]
-    pub fn new(
-        provider: &'static str,
-        event_name: String,
-        delivery_id: Option<String>,
-        scheme: &'static str,
-        headers: HeaderMap,
-        body: Bytes,
-        received_at: SystemTime,
-    ) -> Self {
-        Self(Arc::new(DeliveryInfoInner {
+    pub fn new(facts: DeliveryFacts) -> Self {
+        let DeliveryFacts {
             provider,
             event_name,
             delivery_id,
+            key,
             scheme,
             headers,
             body,
             received_at,
+            attempt,
+        } = facts;
+        Self(Arc::new(DeliveryInfoInner {
+            provider,
+            event_name,
+            delivery_id,
+            key,
+            scheme,
+            headers,
+            body,
+            received_at,
+            attempt,
         }))
+    }
+
+    /// Which attempt at the delivery this is: 1 the first time, more when it is run again
+    /// (the platform's retry of a failed delivery, the inbox's retry, a replay).
+    #[must_use]
+    pub fn attempt(&self) -> u32 {
+        self.0.attempt
+    }
+
+    /// The key the delivery is recorded (and deduplicated) under: the same for every copy
+    /// of it, in inline and inbox mode alike — an idempotency key for the handler's own
+    /// writes.
+    #[must_use]
+    pub fn key(&self) -> &DeliveryKey {
+        &self.0.key
     }
 
     /// The provider's name (`"talkplus"`).
@@ -160,7 +215,9 @@ impl DeliveryInfo {
         &self.0.event_name
     }
 
-    /// The delivery's id, stable across the platform's retries, when it has one.
+    /// The platform's delivery id, stable across its retries, when it sends one; a
+    /// signature used as an id (TalkPlus) is shortened, since the whole one would let a
+    /// reader of your logs replay the delivery. [`Self::key`] is the full identity.
     #[must_use]
     pub fn delivery_id(&self) -> Option<&str> {
         self.0.delivery_id.as_deref()
@@ -172,7 +229,8 @@ impl DeliveryInfo {
         self.0.scheme
     }
 
-    /// The request headers.
+    /// The request headers; empty when the delivery is run from the inbox, which does not
+    /// keep them (a proxy may add credentials to them).
     #[must_use]
     pub fn headers(&self) -> &HeaderMap {
         &self.0.headers
@@ -201,6 +259,7 @@ impl std::fmt::Debug for DeliveryInfo {
             .field("scheme", &self.0.scheme)
             .field("body_len", &self.0.body.len())
             .field("received_at", &self.0.received_at)
+            .field("attempt", &self.0.attempt)
             .finish_non_exhaustive()
     }
 }

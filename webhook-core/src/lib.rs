@@ -145,18 +145,17 @@
 //!
 //! A platform not listed here implements [`Provider`] in its own crate.
 
+mod event_time;
 mod events_macro;
 mod lenient;
 
 pub mod amity;
-pub mod dedup;
 pub mod dispatch;
 pub mod handler;
+pub mod inbox;
 pub mod payload;
 pub mod provider;
-pub mod queue;
-#[cfg(feature = "redis")]
-pub mod redis_store;
+pub mod store;
 pub mod talkplus;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -165,14 +164,14 @@ pub mod verify;
 /// Marks an `async fn` as a webhook handler and checks its signature; see the crate docs.
 pub use webhook_macros::webhook_handler;
 
-pub use dedup::{DeliveryStore, MemoryStore, OnStoreError};
-pub use dispatch::{Dispatcher, Failure, HandlerFailure, Outcome};
-pub use handler::{DeliveryInfo, EventOf, HandlerEvent, State};
+pub use dispatch::{Dispatcher, Failure, HandlerFailure, OnStoreError, Outcome};
+pub use handler::{DeliveryFacts, DeliveryInfo, EventOf, HandlerEvent, State};
+pub use inbox::{Inbox, InboxSettings, RetryPolicy};
 pub use payload::PayloadError;
 pub use provider::{
     DeliveryError, DeliveryIdSource, Event, Provider, ProviderEvent, UnknownEvent, VerifiedDelivery,
 };
-pub use queue::DeliveryQueue;
+pub use store::{MemoryStore, Store, StoreError};
 pub use verify::{ConfigError, SignatureScheme, SigningKey, Verifier, VerifyError};
 
 /// What `#[webhook_handler]`'s expansion calls. Not public API: it may change at any time.

@@ -93,6 +93,29 @@ pub enum DeliveryIdSource {
     Signature,
 }
 
+impl DeliveryIdSource {
+    /// Longest id shown in logs and the inbox.
+    const SHOWN_LEN: usize = 64;
+    /// Characters of a signature shown: enough to tell deliveries apart, too few to
+    /// replay one.
+    const SHOWN_SIGNATURE_LEN: usize = 12;
+
+    /// `id` as logs, `Debug` output and the inbox show it: a signature shortened to its
+    /// first characters (the whole one, with the body, would let a reader replay the
+    /// delivery), anything else cut to 64 characters.
+    #[must_use]
+    pub fn shown(self, id: &str) -> String {
+        let keep = match self {
+            Self::Signature => Self::SHOWN_SIGNATURE_LEN,
+            _ => Self::SHOWN_LEN,
+        };
+        match id.char_indices().nth(keep) {
+            Some((end, _)) => format!("{}…", &id[..end]),
+            None => id.to_owned(),
+        }
+    }
+}
+
 /// One typed event of a provider: the type a handler takes.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a webhook event type",
@@ -112,6 +135,12 @@ pub trait Event: DeserializeOwned + Send + 'static {
     fn parse(body: &str) -> Result<Self, PayloadError> {
         parse_body(Self::NAME, body)
     }
+
+    /// When the event happened, by its own timestamp, for events that carry a reliable one
+    /// ([`Dispatcher::max_age`](crate::Dispatcher::max_age) checks it); `None` otherwise.
+    fn occurred_at(&self) -> Option<std::time::SystemTime> {
+        None
+    }
 }
 
 /// The enum of all events of one provider, with a variant for events this crate does not
@@ -128,6 +157,11 @@ pub trait ProviderEvent: Sized + Send + 'static {
 
     /// The event name as the platform spells it.
     fn name(&self) -> &str;
+
+    /// When the event happened, by its own timestamp, if it carries a reliable one.
+    fn occurred_at(&self) -> Option<std::time::SystemTime> {
+        None
+    }
 }
 
 /// An event this crate has no type for: a new event of the platform, or one outside chat.
@@ -226,7 +260,13 @@ impl<P: Provider> fmt::Debug for VerifiedDelivery<'_, P> {
         f.debug_struct("VerifiedDelivery")
             .field("provider", &P::NAME)
             .field("event_name", &self.event_name)
-            .field("delivery_id", &self.delivery_id)
+            .field(
+                "delivery_id",
+                &self
+                    .delivery_id
+                    .as_deref()
+                    .map(|id| P::DELIVERY_ID.shown(id)),
+            )
             .field("scheme", &self.scheme.name)
             .field("body_len", &self.body.len())
             .finish()

@@ -12,6 +12,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use sha1::Sha1;
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
+use zeroize::Zeroizing;
 
 /// The MAC a scheme computes over the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,6 +41,25 @@ pub enum Encoding {
     Base64,
     /// Hexadecimal; either case is accepted, lowercase is produced.
     Hex,
+    /// Either, told apart by length (hex of a tag is twice the tag's length, base64 of it
+    /// about four thirds); base64 is produced. For a platform whose own documents use both
+    /// for one header.
+    Base64OrHex,
+}
+
+impl Encoding {
+    /// The encoding a header value of this scheme is written in.
+    fn of(self, encoded: &[u8], tag_len: usize) -> Self {
+        match self {
+            Self::Base64OrHex
+                if encoded.len() == 2 * tag_len && encoded.iter().all(u8::is_ascii_hexdigit) =>
+            {
+                Self::Hex
+            }
+            Self::Base64OrHex => Self::Base64,
+            other => other,
+        }
+    }
 }
 
 /// One way a platform signs its deliveries.
@@ -72,7 +92,7 @@ impl SignatureScheme {
     pub fn sign(&self, key: &[u8], body: &[u8]) -> String {
         let tag = KeyedMac::new(self.algorithm, key).tag(body);
         let encoded = match self.encoding {
-            Encoding::Base64 => BASE64.encode(&tag),
+            Encoding::Base64 | Encoding::Base64OrHex => BASE64.encode(&tag),
             Encoding::Hex => hex::encode(&tag),
         };
         format!("{}{encoded}", self.prefix)
@@ -90,7 +110,8 @@ impl SignatureScheme {
             bytes: [0; MAX_TAG_LEN],
             len: tag_len,
         };
-        match self.encoding {
+        let encoding = self.encoding.of(encoded, tag_len);
+        match encoding {
             // Base64 of 32 bytes is 44 characters; the decoder wants room for its estimate.
             Encoding::Base64 if encoded.len() <= 64 => {
                 let mut room = [0; 48];
@@ -113,11 +134,11 @@ impl SignatureScheme {
             }
             _ => {}
         }
-        let decoded = match self.encoding {
-            Encoding::Base64 => BASE64
+        let decoded = match encoding {
+            Encoding::Hex => hex::decode(encoded).map_err(|_| MalformedReason::NotHex)?,
+            _ => BASE64
                 .decode(encoded)
                 .map_err(|_| MalformedReason::NotBase64)?,
-            Encoding::Hex => hex::decode(encoded).map_err(|_| MalformedReason::NotHex)?,
         };
         // Any other length is wrong: report it, or the encoding error found first.
         Err(MalformedReason::WrongLength {
@@ -144,9 +165,12 @@ impl Tag {
 
 /// A secret used to sign deliveries: an App API Key, a webhook secret.
 ///
-/// Its `Debug` output never shows the bytes.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SigningKey(Vec<u8>);
+/// Its `Debug` output never shows the bytes, and the bytes are overwritten with zeros when
+/// the key is dropped. It has no `==`: nothing needs to compare keys, and a comparison
+/// that stops at the first differing byte would tell an attacker how much of a guess is
+/// right.
+#[derive(Clone)]
+pub struct SigningKey(Zeroizing<Vec<u8>>);
 
 impl SigningKey {
     /// The key's bytes, exactly as the platform uses them (for TalkPlus, the UTF-8 bytes of
@@ -165,25 +189,25 @@ impl fmt::Debug for SigningKey {
 
 impl From<&str> for SigningKey {
     fn from(key: &str) -> Self {
-        Self(key.as_bytes().to_vec())
+        Self(Zeroizing::new(key.as_bytes().to_vec()))
     }
 }
 
 impl From<String> for SigningKey {
     fn from(key: String) -> Self {
-        Self(key.into_bytes())
+        Self(Zeroizing::new(key.into_bytes()))
     }
 }
 
 impl From<&[u8]> for SigningKey {
     fn from(key: &[u8]) -> Self {
-        Self(key.to_vec())
+        Self(Zeroizing::new(key.to_vec()))
     }
 }
 
 impl From<Vec<u8>> for SigningKey {
     fn from(key: Vec<u8>) -> Self {
-        Self(key)
+        Self(Zeroizing::new(key))
     }
 }
 

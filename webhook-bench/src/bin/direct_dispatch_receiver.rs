@@ -26,7 +26,7 @@ async fn receive(
     body: Bytes,
 ) -> (StatusCode, String) {
     let outcome = dispatcher.dispatch(headers, body).await;
-    (webhook_axum::status_of(&outcome), format!("{outcome}\n"))
+    (outcome.status(), format!("{outcome}\n"))
 }
 
 #[tokio::main]

@@ -21,13 +21,21 @@ use crate::verify::{Algorithm, Encoding, SignatureScheme};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Amity;
 
-/// `x-amity-signature`: base64 of HMAC-SHA256 over the body, keyed with the webhook secret.
+/// `x-amity-signature`: HMAC-SHA256 over the body, keyed with the webhook secret, in base64
+/// (Amity's reference page) or hex (Amity's use-case pages): both are accepted.
 pub const SIGNATURE: SignatureScheme = SignatureScheme {
     name: "amity",
     header: "x-amity-signature",
     algorithm: Algorithm::HmacSha256,
-    encoding: Encoding::Base64,
+    encoding: Encoding::Base64OrHex,
     prefix: "",
+};
+
+/// [`SIGNATURE`] written in hex, as Amity's use-case pages verify it: for tests and tools
+/// that send what such a delivery looks like (receivers accept both with [`SIGNATURE`]).
+pub const SIGNATURE_HEX: SignatureScheme = SignatureScheme {
+    encoding: Encoding::Hex,
+    ..SIGNATURE
 };
 
 /// `X-EKO-Signature: sha1=<hex>`: the legacy Eko scheme, HMAC-SHA1 over the body.

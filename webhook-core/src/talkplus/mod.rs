@@ -56,6 +56,7 @@ define_events! {
         /// The message.
         pub message: Message,
     }
+    occurred_at(ev) = crate::event_time::epoch(ev.message.created_at);
 
     /// A message was deleted.
     "message_deleted" => MessageDeleted {
@@ -111,6 +112,7 @@ define_events! {
         /// The new channel.
         pub channel: Channel,
     }
+    occurred_at(ev) = crate::event_time::epoch(ev.channel.created_at);
 
     /// A channel was changed.
     "channel_changed" => ChannelChanged {

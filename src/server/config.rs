@@ -1,0 +1,300 @@
+//! The example server's configuration, read from the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use webhook_core::{InboxSettings, RetryPolicy};
+
+use super::demo::{Demo, DemoFailure};
+
+/// Demo TalkPlus App API Key, used when `TALKPLUS_API_KEY` is not set.
+pub const DEMO_TALKPLUS_API_KEY: &str = "demo-talkplus-api-key-do-not-use-in-production";
+/// Demo Amity webhook secret, used when `AMITY_WEBHOOK_SECRET` is not set.
+pub const DEMO_AMITY_SECRET: &str = "demo-amity-webhook-secret-do-not-use-in-production";
+/// The embedded store's file when `WEBHOOK_STORE` is not set, in the working directory.
+pub const DEFAULT_STORE_FILE: &str = "webhook-inbox.db";
+
+/// Where the server listens, which keys it accepts, and how it keeps deliveries.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to bind (`WEBHOOK_ADDR`, default `127.0.0.1:3000`).
+    pub addr: SocketAddr,
+    /// TalkPlus App API Key (`TALKPLUS_API_KEY`).
+    pub talkplus_api_key: Key,
+    /// Amity webhook secret (`AMITY_WEBHOOK_SECRET`).
+    pub amity_secret: Key,
+    /// When handlers run (`WEBHOOK_MODE`).
+    pub mode: Mode,
+    /// Where deliveries are recorded (`WEBHOOK_STORE`, `REDIS_URL`, `WEBHOOK_DEDUP`).
+    pub store: StoreChoice,
+    /// How long a running delivery's lease lasts (`WEBHOOK_LEASE_MS`, default 30 s).
+    pub lease: Duration,
+    /// Attempts before a failing inbox delivery is dead (`WEBHOOK_MAX_ATTEMPTS`).
+    pub max_attempts: u32,
+    /// The wait after a first failure, doubling after each (`WEBHOOK_RETRY_DELAY_MS`).
+    pub retry_delay: Duration,
+    /// What the demo handlers do besides logging.
+    pub demo: Demo,
+}
+
+/// When the handlers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Before the platform is answered (`WEBHOOK_MODE=inline`, the default).
+    Inline,
+    /// After the delivery is recorded and answered 202 (`WEBHOOK_MODE=inbox`).
+    Inbox,
+}
+
+/// Where the server records deliveries.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// One local SQLite file (the default; `WEBHOOK_STORE` names it).
+    Embedded(PathBuf),
+    /// Redis at this URL (`REDIS_URL`), shared by every instance.
+    Redis(String),
+    /// This process's memory (`WEBHOOK_STORE=memory`): forgotten on restart.
+    Memory,
+    /// Nowhere (`WEBHOOK_DEDUP=off`, for benchmarks): no deduplication, no dead letters.
+    Off,
+}
+
+impl std::fmt::Debug for StoreChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Embedded(path) => f.debug_tuple("Embedded").field(path).finish(),
+            // A Redis URL may carry a password.
+            Self::Redis(_) => f.write_str("Redis"),
+            Self::Memory => f.write_str("Memory"),
+            Self::Off => f.write_str("Off"),
+        }
+    }
+}
+
+/// A key and whether it came from the environment or is the demo key.
+#[derive(Clone)]
+pub struct Key {
+    /// The key.
+    pub value: String,
+    /// The environment variable that was not set, when this is the demo key.
+    pub demo_for: Option<&'static str>,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Key")
+            .field("value", &"<redacted>")
+            .field("demo_for", &self.demo_for)
+            .finish()
+    }
+}
+
+impl Key {
+    /// The key in `var`, or the demo key when `var` is unset. A variable that is set but
+    /// empty (a secret mount gone wrong, say) is an error, never a silent demo key.
+    fn from_env(var: &'static str, demo: &str) -> Result<Self, String> {
+        match std::env::var(var) {
+            Ok(value) if value.trim().is_empty() => Err(format!(
+                "{var} is set but empty; set it to the key, or unset it to run with the demo key"
+            )),
+            Ok(value) => Ok(Self {
+                value,
+                demo_for: None,
+            }),
+            Err(std::env::VarError::NotPresent) => Ok(Self::demo(var, demo)),
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!("{var} is not valid UTF-8")),
+        }
+    }
+
+    fn demo(var: &'static str, demo: &str) -> Self {
+        Self {
+            value: demo.to_owned(),
+            demo_for: Some(var),
+        }
+    }
+}
+
+/// A variable's value, or `None` when it is unset or blank.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+/// A whole number of milliseconds from `name`, or `default`.
+fn millis(name: &str, default: Duration) -> Result<Duration, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(value) => value
+            .trim()
+            .parse()
+            .map(Duration::from_millis)
+            .map_err(|_| format!("{name}={value:?}: expected a whole number of milliseconds")),
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the environment; the example's docs list the
+    /// variables.
+    ///
+    /// # Errors
+    /// When a variable is set to something it cannot mean.
+    pub fn from_env() -> Result<Self, String> {
+        let addr = var("WEBHOOK_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let addr = addr.parse().map_err(|err| {
+            format!("WEBHOOK_ADDR={addr:?} is not an address like 127.0.0.1:3000: {err}")
+        })?;
+        let mode = match var("WEBHOOK_MODE").as_deref() {
+            None | Some("inline") => Mode::Inline,
+            Some("inbox") => Mode::Inbox,
+            Some(other) => {
+                return Err(format!(
+                    "WEBHOOK_MODE={other:?}: expected `inline` or `inbox`"
+                ));
+            }
+        };
+        let store = match (
+            var("WEBHOOK_DEDUP").as_deref(),
+            var("REDIS_URL"),
+            var("WEBHOOK_STORE"),
+        ) {
+            (Some("off"), _, _) => StoreChoice::Off,
+            (Some(other), _, _) if other != "on" => {
+                return Err(format!("WEBHOOK_DEDUP={other:?}: expected `on` or `off`"));
+            }
+            (_, Some(url), _) => StoreChoice::Redis(url),
+            (_, None, Some(memory)) if memory == "memory" => StoreChoice::Memory,
+            (_, None, path) => StoreChoice::Embedded(PathBuf::from(
+                path.unwrap_or_else(|| DEFAULT_STORE_FILE.to_owned()),
+            )),
+        };
+        if mode == Mode::Inbox && store == StoreChoice::Off {
+            return Err(
+                "WEBHOOK_MODE=inbox needs a store to record deliveries in: unset WEBHOOK_DEDUP=off"
+                    .to_owned(),
+            );
+        }
+        let max_attempts = match var("WEBHOOK_MAX_ATTEMPTS") {
+            None => RetryPolicy::DEFAULT.max_attempts,
+            Some(value) => value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|&attempts| attempts >= 1)
+                .ok_or_else(|| {
+                    format!("WEBHOOK_MAX_ATTEMPTS={value:?}: expected a number from 1")
+                })?,
+        };
+        let failures = DemoFailure::parse_list(&var("WEBHOOK_DEMO_FAIL").unwrap_or_default())?;
+        Ok(Self {
+            addr,
+            talkplus_api_key: Key::from_env("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY)?,
+            amity_secret: Key::from_env("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET)?,
+            mode,
+            store,
+            lease: millis("WEBHOOK_LEASE_MS", Duration::from_secs(30))?,
+            max_attempts,
+            retry_delay: millis("WEBHOOK_RETRY_DELAY_MS", RetryPolicy::DEFAULT.first_delay)?,
+            demo: Demo {
+                delay: millis("WEBHOOK_HANDLER_DELAY_MS", Duration::ZERO)?,
+                failures: failures.into(),
+            },
+        })
+    }
+
+    /// The demo keys, inline mode and an in-memory store, for tests.
+    #[must_use]
+    pub fn demo(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            talkplus_api_key: Key::demo("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY),
+            amity_secret: Key::demo("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET),
+            mode: Mode::Inline,
+            store: StoreChoice::Memory,
+            lease: Duration::from_secs(30),
+            max_attempts: RetryPolicy::DEFAULT.max_attempts,
+            retry_delay: RetryPolicy::DEFAULT.first_delay,
+            demo: Demo::default(),
+        }
+    }
+
+    /// Refuses to serve a demo key anywhere but on loopback: anyone can read the demo key
+    /// in the source code and sign deliveries with it.
+    ///
+    /// # Errors
+    /// Naming the variable to set.
+    pub fn refuse_unsafe(&self) -> Result<(), String> {
+        if self.addr.ip().is_loopback() {
+            return Ok(());
+        }
+        let unset: Vec<&str> = [&self.talkplus_api_key, &self.amity_secret]
+            .into_iter()
+            .filter_map(|key| key.demo_for)
+            .collect();
+        if unset.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "refusing to listen on {} with a demo key: {} not set, and the demo keys are in the source code, so anyone could sign deliveries. Set {}, or listen on 127.0.0.1",
+            self.addr,
+            unset.join(" and "),
+            if unset.len() == 1 { "it" } else { "them" },
+        ))
+    }
+
+    /// The inbox's settings from this configuration.
+    #[must_use]
+    pub fn inbox_settings(&self) -> InboxSettings {
+        let mut settings = InboxSettings::default();
+        settings.lease = self.lease;
+        settings.retry = RetryPolicy {
+            max_attempts: self.max_attempts,
+            first_delay: self.retry_delay,
+            ..RetryPolicy::DEFAULT
+        };
+        settings
+    }
+
+    /// The start banner's lines: mode and store.
+    #[must_use]
+    pub fn banner(&self) -> Vec<String> {
+        let mode = match self.mode {
+            Mode::Inline => {
+                "mode: inline (handlers run before the platform is answered; WEBHOOK_MODE=inbox answers 202 first and retries failures)"
+            }
+            Mode::Inbox => {
+                "mode: inbox (deliveries are recorded, answered 202, then run by workers with retries)"
+            }
+        };
+        let store = match &self.store {
+            StoreChoice::Embedded(path) => format!(
+                "store: embedded file {} (deduplication and dead letters survive restarts; REDIS_URL moves them to Redis)",
+                path.display()
+            ),
+            StoreChoice::Redis(_) => {
+                "store: Redis at REDIS_URL (shared by every instance)".to_owned()
+            }
+            StoreChoice::Memory => "store: memory (forgotten on restart)".to_owned(),
+            StoreChoice::Off => {
+                "store: none (WEBHOOK_DEDUP=off): no deduplication, no dead letters".to_owned()
+            }
+        };
+        vec![mode.to_owned(), store]
+    }
+
+    /// The `webhook-cli inbox list` command for this server's store.
+    #[must_use]
+    pub fn inbox_list_command(&self) -> Option<String> {
+        match &self.store {
+            StoreChoice::Embedded(path) => Some(format!(
+                "cargo run -q -p webhook-cli -- inbox list --store {}",
+                path.display()
+            )),
+            StoreChoice::Redis(_) => {
+                Some("cargo run -q -p webhook-cli -- inbox list --redis \"$REDIS_URL\"".to_owned())
+            }
+            StoreChoice::Memory | StoreChoice::Off => None,
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! `webhook-cli inbox`: list, show, replay and purge the deliveries a server recorded, in
+//! its embedded file or in Redis, while it runs.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use clap::{Args, Subcommand, ValueEnum};
+use webhook_core::Store;
+use webhook_core::store::redis::RedisStore;
+use webhook_core::store::sqlite::SqliteStore;
+use webhook_core::store::{DeliveryState, Filter, Purge, StoredDelivery};
+
+/// Which store to open.
+#[derive(Args)]
+pub(crate) struct StoreArgs {
+    /// The server's embedded store (its `WEBHOOK_STORE`, `webhook-inbox.db` by default).
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "redis")]
+    store: Option<std::path::PathBuf>,
+    /// The server's Redis (its `REDIS_URL`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "REDIS_URL",
+        hide_env_values = true
+    )]
+    redis: Option<String>,
+    /// The Redis key prefix the server uses.
+    #[arg(long, global = true, default_value = "webhook:")]
+    redis_prefix: String,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// List recorded deliveries, newest first.
+    List {
+        /// Only deliveries in this state.
+        #[arg(long, value_enum)]
+        state: Option<State>,
+        /// Only this event name.
+        #[arg(long)]
+        event: Option<String>,
+        /// Only this provider (`talkplus`, `amity`).
+        #[arg(long)]
+        provider: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = Filter::DEFAULT_LIMIT)]
+        limit: usize,
+    },
+    /// Show one delivery: its facts, its last error and its body.
+    Show {
+        /// The delivery's id, as `list` shows it.
+        id: u64,
+    },
+    /// Put a dead letter back to pending: the running server's workers run it through
+    /// the handlers again.
+    Replay {
+        /// The dead letter's id.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<u64>,
+        /// Every dead letter.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Delete settled deliveries at once (the server also prunes them by age).
+    Purge {
+        /// What to delete.
+        #[arg(value_enum)]
+        which: Which,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum State {
+    Pending,
+    Leased,
+    Done,
+    Dead,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Which {
+    /// Handled deliveries (a copy arriving later then runs again).
+    Done,
+    /// Dead letters.
+    Dead,
+    /// Both.
+    Settled,
+}
+
+impl From<State> for DeliveryState {
+    fn from(state: State) -> Self {
+        match state {
+            State::Pending => Self::Pending,
+            State::Leased => Self::Leased,
+            State::Done => Self::Done,
+            State::Dead => Self::Dead,
+        }
+    }
+}
+
+fn open(args: &StoreArgs) -> Result<Arc<dyn Store>, String> {
+    match (&args.store, &args.redis) {
+        (Some(path), _) => {
+            if !path.exists() {
+                return Err(format!(
+                    "{} does not exist: give the server's WEBHOOK_STORE file",
+                    path.display()
+                ));
+            }
+            Ok(Arc::new(
+                SqliteStore::open(path).map_err(|err| err.to_string())?,
+            ))
+        }
+        (None, Some(url)) => Ok(Arc::new(
+            RedisStore::new(url)
+                .map_err(|err| err.to_string())?
+                .with_prefix(&args.redis_prefix),
+        )),
+        (None, None) => Err("give --store PATH or --redis URL".to_owned()),
+    }
+}
+
+pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, String> {
+    let store = open(args)?;
+    let failed = |err: webhook_core::StoreError| err.to_string();
+    match command {
+        Command::List {
+            state,
+            event,
+            provider,
+            limit,
+        } => {
+            let filter = Filter {
+                state: state.map(Into::into),
+                provider,
+                event,
+                before_id: None,
+                limit,
+            };
+            let records = store.list(&filter).await.map_err(failed)?;
+            print_list(&records);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id } => match store.get(id).await.map_err(failed)? {
+            Some(record) => {
+                print_record(&record);
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Err(format!("no delivery {id}")),
+        },
+        Command::Replay { id: Some(id), .. } => {
+            if store.replay(id).await.map_err(failed)? {
+                println!("delivery {id} is pending again; the server's workers will run it");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Err(format!(
+                    "delivery {id} is not a dead letter (see `inbox show {id}`)"
+                ))
+            }
+        }
+        Command::Replay { id: None, .. } => {
+            let replayed = store.replay_dead().await.map_err(failed)?;
+            println!("{replayed} dead letters are pending again");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Purge { which } => {
+            let which = match which {
+                Which::Done => Purge::Done,
+                Which::Dead => Purge::Dead,
+                Which::Settled => Purge::Settled,
+            };
+            let purged = store.purge(which).await.map_err(failed)?;
+            println!("deleted {purged} deliveries");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn time(at: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(at).to_string()
+}
+
+fn print_list(records: &[StoredDelivery]) {
+    if records.is_empty() {
+        println!("no deliveries");
+        return;
+    }
+    println!(
+        "{:>6}  {:<7}  {:<8}  {:<24}  {:>8}  {:<20}  last error",
+        "id", "state", "provider", "event", "attempts", "received"
+    );
+    for record in records {
+        let error = record.last_error.as_deref().unwrap_or("");
+        let error: String = error.chars().take(100).collect();
+        println!(
+            "{:>6}  {:<7}  {:<8}  {:<24}  {:>8}  {:<20}  {error}",
+            record.id,
+            record.state.as_str(),
+            record.provider,
+            record.event,
+            record.attempts,
+            time(record.received_at),
+        );
+    }
+}
+
+fn print_record(record: &StoredDelivery) {
+    println!("id:          {}", record.id);
+    println!("state:       {}", record.state);
+    println!("provider:    {}", record.provider);
+    println!("event:       {}", record.event);
+    println!(
+        "delivery id: {}",
+        record.shown_id.as_deref().unwrap_or("(none)")
+    );
+    println!("verified by: {}", record.scheme);
+    println!("received:    {}", time(record.received_at));
+    println!("attempts:    {}", record.attempts);
+    if let Some(next) = record.next_attempt_at {
+        println!("next:        {}", time(next));
+    }
+    println!("updated:     {}", time(record.updated_at));
+    println!(
+        "last error:  {}",
+        record.last_error.as_deref().unwrap_or("(none)")
+    );
+    match &record.body {
+        Some(body) => {
+            let pretty = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|value| serde_json::to_string_pretty(&value).ok());
+            match pretty {
+                Some(pretty) => println!("body:\n{pretty}"),
+                None => println!(
+                    "body ({} bytes, not JSON):\n{}",
+                    body.len(),
+                    String::from_utf8_lossy(body)
+                ),
+            }
+        }
+        None => println!("body:        (not kept)"),
+    }
+}

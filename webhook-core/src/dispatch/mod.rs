@@ -1,0 +1,533 @@
+//! The dispatcher: verifies a delivery, routes it by event name, parses it only for the
+//! handlers that want it, runs them, and says what happened.
+
+mod claim;
+mod outcome;
+mod routing;
+mod run;
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use http::HeaderMap;
+
+pub use outcome::{Failure, HandlerFailure, Outcome};
+
+use crate::handler::{DeliveryFacts, DeliveryInfo, EventOf, IntoHandler};
+use crate::provider::{DeliveryError, Provider};
+use crate::store::{
+    DeliveryKey, Lease, MemoryStore, NewDelivery, Settlement, Store, StoredDelivery,
+};
+use crate::verify::Verifier;
+use routing::{Routes, StartError};
+
+/// Runs the handlers of one provider.
+///
+/// Built once at start-up with one line per handler; `dispatch` is then called for each
+/// delivery. It needs no web framework: give it the headers and the body.
+///
+/// # Which handlers run, and in what order
+///
+/// 1. the handlers taking this event's type (e.g. `MemberBanned`), in registration order;
+/// 2. the handlers taking the provider's event enum (e.g. `TalkPlusEvent`), in
+///    registration order;
+/// 3. only when no handler of step 1 exists for the event: the handlers taking the
+///    provider's `UnknownEvent`, in registration order.
+///
+/// Handlers run one after another; a failing or panicking handler does not stop the ones
+/// after it, and any failure makes the whole delivery [`Outcome::HandlerFailed`]. A
+/// delivery that no handler wants is [`Outcome::Ignored`] and is never parsed past its
+/// event name.
+///
+/// # Each delivery once
+///
+/// A dispatcher records the deliveries its handlers run in a [`Store`] — by default a
+/// [`MemoryStore`] of its own; [`Self::store`] gives it a durable or shared one. A copy of
+/// a handled delivery (the platform's retry, or a captured delivery sent again) is
+/// [`Outcome::Duplicate`] and runs nothing; a copy arriving while the first runs waits for
+/// it. A delivery whose handlers fail, or whose body does not have its event's shape, is
+/// kept as a dead letter for replay (`webhook-cli inbox replay`).
+pub struct Dispatcher<P, S = ()> {
+    verifier: Verifier,
+    state: S,
+    routes: Routes<S>,
+    budget: Option<Duration>,
+    store: Option<Arc<dyn Store>>,
+    on_store_error: OnStoreError,
+    lease: Duration,
+    max_age: Option<Duration>,
+    provider: PhantomData<fn() -> P>,
+}
+
+/// What to do when the store cannot be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnStoreError {
+    /// Run the handlers anyway and log the error at ERROR: a delivery is never lost, at
+    /// the risk of handling a copy twice while the store is down. The default, because
+    /// TalkPlus never retries a delivery that was answered with an error.
+    #[default]
+    Process,
+    /// Answer "unavailable" (HTTP 503) so the platform retries later: nothing runs twice,
+    /// but a platform that does not retry loses the delivery.
+    Reject,
+}
+
+/// A delivery whose signature verified, with what the dispatcher read of it.
+pub(crate) struct Verified {
+    pub(crate) event: String,
+    pub(crate) key: DeliveryKey,
+    pub(crate) shown_id: Option<String>,
+    pub(crate) scheme: &'static str,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) received_at: SystemTime,
+}
+
+impl Verified {
+    pub(crate) fn record<'a>(&'a self, provider: &'a str) -> NewDelivery<'a> {
+        NewDelivery {
+            key: &self.key,
+            provider,
+            event: &self.event,
+            shown_id: self.shown_id.as_deref(),
+            scheme: self.scheme,
+            received_at: self.received_at,
+            body: &self.body,
+        }
+    }
+}
+
+impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
+    /// Default time budget of a delivery's handlers.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default lease of a running delivery; renewed every third of it while the handlers
+    /// run, so it only runs out when the process holding it is gone.
+    pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
+
+    /// A dispatcher with no handlers yet, the default time budget, and a [`MemoryStore`]
+    /// of its own for deduplication. Pass `()` as `state` when handlers need none.
+    #[must_use]
+    pub fn new(verifier: Verifier, state: S) -> Self {
+        Self {
+            verifier,
+            state,
+            routes: Routes::new(),
+            budget: Some(Self::DEFAULT_TIMEOUT),
+            store: Some(Arc::new(MemoryStore::new())),
+            on_store_error: OnStoreError::default(),
+            lease: Self::DEFAULT_LEASE,
+            max_age: None,
+            provider: PhantomData,
+        }
+    }
+
+    /// Registers a handler; its first parameter's type decides which deliveries it gets.
+    #[must_use]
+    pub fn handler<Args, H>(mut self, handler: H) -> Self
+    where
+        H: IntoHandler<Args, S>,
+        H::Event: EventOf<P>,
+        Args: 'static,
+    {
+        self.routes.add::<H::Event>(
+            std::any::type_name::<H>(),
+            move |event, state: &S, info: &DeliveryInfo| handler.call(event, state, info),
+        );
+        self
+    }
+
+    /// Sets the time budget of a delivery's handlers, all together; a handler still
+    /// running when it is spent fails with [`Failure::TimedOut`]. `None`: no budget.
+    #[must_use]
+    pub fn timeout(mut self, budget: Option<Duration>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Records deliveries in `store` instead of the dispatcher's own memory: a durable
+    /// store keeps deduplication and dead letters across restarts, a shared one across
+    /// instances.
+    #[must_use]
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Records nothing: no deduplication, no dead letters. For benchmarks, or handlers
+    /// that are idempotent and whose failures the platform retries.
+    #[must_use]
+    pub fn without_store(mut self) -> Self {
+        self.store = None;
+        self
+    }
+
+    /// What to do when the store cannot be reached (default [`OnStoreError::Process`]).
+    #[must_use]
+    pub fn on_store_error(mut self, policy: OnStoreError) -> Self {
+        self.on_store_error = policy;
+        self
+    }
+
+    /// How long a running delivery's lease lasts before another attempt may take it over
+    /// (default 30 s). It is renewed while the handlers run.
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease.max(Duration::from_millis(30));
+        self
+    }
+
+    /// Refuses (HTTP 422, [`Outcome::Stale`]) a delivery whose event says it happened more
+    /// than `age` before it was received: a captured delivery sent again after the
+    /// deduplication window. Only events that carry their own time can be checked; the
+    /// `webhook-core` crate docs list them. Off by default.
+    #[must_use]
+    pub fn max_age(mut self, age: Duration) -> Self {
+        self.max_age = Some(age);
+        self
+    }
+
+    /// The state handed to handlers.
+    pub fn state(&self) -> &S {
+        &self.state
+    }
+
+    /// The verifier checking each delivery.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The store deliveries are recorded in, if any.
+    #[must_use]
+    pub fn recorded_in(&self) -> Option<&Arc<dyn Store>> {
+        self.store.as_ref()
+    }
+
+    /// Whether a delivery of `event_name` would run at least one handler.
+    #[must_use]
+    pub fn handles(&self, event_name: &str) -> bool {
+        self.routes.wants(event_name)
+    }
+
+    /// Verifies, parses and handles one delivery, before answering (inline mode).
+    ///
+    /// Records `event` and `delivery_id` (shortened) on the current `tracing` span when
+    /// that span declares them. Never panics, whatever the input; a panicking handler
+    /// becomes [`Outcome::HandlerFailed`]. Needs a tokio runtime (time budget, leases).
+    pub async fn dispatch(&self, headers: HeaderMap, body: Bytes) -> Outcome {
+        let verified = match self.verify(headers, body) {
+            Ok(verified) => verified,
+            Err(outcome) => return outcome,
+        };
+        if !self.routes.wants(&verified.event) {
+            return Outcome::Ignored {
+                event: verified.event,
+            };
+        }
+        let Some(store) = &self.store else {
+            let info = self.info(&verified, 1);
+            return match self.start(&verified.event, &verified.body, &info, verified.received_at) {
+                Ok(calls) => self.finish(verified.event, calls, None).await,
+                Err(outcome) => outcome,
+            };
+        };
+
+        // Parsed before claiming: a body that cannot be read never holds a lease.
+        let info = self.info(&verified, 1);
+        let calls = match self.start(&verified.event, &verified.body, &info, verified.received_at) {
+            Ok(calls) => calls,
+            Err(outcome) => {
+                if let Outcome::BadPayload(err) = &outcome {
+                    self.keep_rejected(store.as_ref(), &verified, &err.to_string())
+                        .await;
+                }
+                return outcome;
+            }
+        };
+        let wait_limit = self.budget.unwrap_or(Self::DEFAULT_TIMEOUT);
+        let delivery = verified.record(P::NAME);
+        match claim::claim(store.as_ref(), delivery, self.lease, wait_limit).await {
+            claim::Claimed::Lease(lease) => {
+                // The calls were built for attempt 1; a later attempt rebuilds them.
+                let calls = if lease.attempt == 1 {
+                    calls
+                } else {
+                    drop(calls);
+                    let info = self.info(&verified, lease.attempt);
+                    match self.start(&verified.event, &verified.body, &info, verified.received_at) {
+                        Ok(calls) => calls,
+                        Err(outcome) => return outcome,
+                    }
+                };
+                self.finish(verified.event, calls, Some((store.as_ref(), &lease)))
+                    .await
+            }
+            claim::Claimed::Done => Outcome::Duplicate {
+                event: verified.event,
+            },
+            claim::Claimed::InProgress => Outcome::InProgress {
+                event: verified.event,
+            },
+            claim::Claimed::Unavailable(err) => match self.on_store_error {
+                OnStoreError::Process => {
+                    tracing::error!(error = %err, "store unreachable: handling the delivery without deduplication");
+                    self.finish(verified.event, calls, None).await
+                }
+                OnStoreError::Reject => Outcome::StoreUnavailable {
+                    event: verified.event,
+                    reason: err.to_string(),
+                },
+            },
+        }
+    }
+
+    /// Verifies the signature and reads the envelope; records the event and delivery id on
+    /// the current span.
+    pub(crate) fn verify(&self, headers: HeaderMap, body: Bytes) -> Result<Verified, Outcome> {
+        let received_at = SystemTime::now();
+        let (event, delivery_id, scheme) = match P::receive(&self.verifier, &headers, &body) {
+            Ok(delivery) => (
+                delivery.event_name.into_owned(),
+                delivery.delivery_id.map(std::borrow::Cow::into_owned),
+                delivery.scheme.name,
+            ),
+            Err(DeliveryError::Unauthorized(err)) => return Err(Outcome::Unauthorized(err)),
+            Err(DeliveryError::BadPayload(err)) => return Err(Outcome::BadPayload(err)),
+        };
+        let shown_id = delivery_id.as_deref().map(|id| P::DELIVERY_ID.shown(id));
+        let span = tracing::Span::current();
+        span.record("event", event.as_str());
+        span.record("scheme", scheme);
+        if let Some(shown) = &shown_id {
+            span.record("delivery_id", shown.as_str());
+        }
+        let key = DeliveryKey::new(P::NAME, delivery_id.as_deref(), &body);
+        Ok(Verified {
+            event,
+            key,
+            shown_id,
+            scheme,
+            headers,
+            body,
+            received_at,
+        })
+    }
+
+    fn info(&self, verified: &Verified, attempt: u32) -> DeliveryInfo {
+        DeliveryInfo::new(DeliveryFacts {
+            provider: P::NAME,
+            event_name: verified.event.clone(),
+            delivery_id: verified.shown_id.clone(),
+            key: verified.key.clone(),
+            scheme: verified.scheme,
+            headers: verified.headers.clone(),
+            body: verified.body.clone(),
+            received_at: verified.received_at,
+            attempt,
+        })
+    }
+
+    /// Parses the body for the handlers of `event` and starts their calls; checks the
+    /// event's age against when it was received.
+    fn start(
+        &self,
+        event: &str,
+        body: &Bytes,
+        info: &DeliveryInfo,
+        received_at: SystemTime,
+    ) -> Result<Vec<routing::Call>, Outcome> {
+        // The body was checked to be UTF-8 when it was verified (or stored).
+        let text = match crate::payload::utf8(body) {
+            Ok(text) => text,
+            Err(err) => return Err(Outcome::BadPayload(err)),
+        };
+        let started = match self.routes.start(event, text, &self.state, info) {
+            Ok(started) => started,
+            Err(StartError::BadPayload(err)) => return Err(Outcome::BadPayload(err)),
+            Err(StartError::Panic(message)) => {
+                return Err(Outcome::HandlerFailed {
+                    event: event.to_owned(),
+                    handlers: 0,
+                    failures: vec![HandlerFailure {
+                        handler: "handler set-up (extractors)",
+                        failure: Failure::Panic(message),
+                    }],
+                });
+            }
+        };
+        if let (Some(max_age), Some(occurred_at)) = (self.max_age, started.occurred_at)
+            && let Ok(age) = received_at.duration_since(occurred_at)
+            && age > max_age
+        {
+            tracing::warn!(
+                age_secs = age.as_secs(),
+                max_age_secs = max_age.as_secs(),
+                "delivery refused: the event is older than the maximum age (a replay?)"
+            );
+            return Err(Outcome::Stale {
+                event: event.to_owned(),
+                age,
+            });
+        }
+        Ok(started.calls)
+    }
+
+    /// Runs the calls (renewing the lease, if any), settles the lease, and says how it went.
+    async fn finish(
+        &self,
+        event: String,
+        calls: Vec<routing::Call>,
+        lease: Option<(&dyn Store, &Lease)>,
+    ) -> Outcome {
+        let handlers = calls.len();
+        let work = run::run_calls(calls, self.budget);
+        let failures = match lease {
+            Some((store, lease)) => run::renewing(store, lease, self.lease, work).await.0,
+            None => work.await,
+        };
+        let outcome = if failures.is_empty() {
+            Outcome::Handled { event, handlers }
+        } else {
+            Outcome::HandlerFailed {
+                event,
+                handlers,
+                failures,
+            }
+        };
+        if let Some((store, lease)) = lease {
+            let settlement = if outcome.is_acknowledged() {
+                Settlement::Done
+            } else {
+                tracing::error!(
+                    record = lease.id,
+                    "kept as a dead letter: `webhook-cli inbox replay {}` runs it again",
+                    lease.id
+                );
+                Settlement::Dead {
+                    error: outcome.to_string(),
+                }
+            };
+            settle(store, lease, settlement).await;
+        }
+        outcome
+    }
+
+    /// Keeps a delivery that can never be handled as a dead letter.
+    async fn keep_rejected(&self, store: &dyn Store, verified: &Verified, error: &str) {
+        match store.reject(verified.record(P::NAME), error).await {
+            Ok(()) => {
+                tracing::warn!("kept as a dead letter: its body does not have its event's shape")
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not keep a delivery that cannot be parsed")
+            }
+        }
+    }
+}
+
+/// Ends an attempt in the store; a lease lost to another attempt is logged, not an error.
+pub(crate) async fn settle(store: &dyn Store, lease: &Lease, settlement: Settlement) {
+    match store.settle(lease, settlement).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            record = lease.id,
+            "this attempt's lease was taken over by another attempt; its result is not recorded"
+        ),
+        Err(err) => {
+            tracing::error!(error = %err, record = lease.id, "could not record the end of an attempt")
+        }
+    }
+}
+
+/// A dispatcher with its types erased, as the inbox's workers run it.
+pub(crate) trait Runner: Send + Sync {
+    /// The provider's name.
+    fn provider(&self) -> &'static str;
+
+    /// Runs the handlers of a stored delivery under `lease`, renewing it for `duration`
+    /// at a time; does not settle.
+    fn run<'a>(
+        &'a self,
+        record: &'a StoredDelivery,
+        lease: &'a Lease,
+        duration: Duration,
+        store: &'a dyn Store,
+    ) -> BoxFuture<'a, Outcome>;
+}
+
+impl<P: Provider, S: Send + Sync + 'static> Runner for Dispatcher<P, S> {
+    fn provider(&self) -> &'static str {
+        P::NAME
+    }
+
+    fn run<'a>(
+        &'a self,
+        record: &'a StoredDelivery,
+        lease: &'a Lease,
+        duration: Duration,
+        store: &'a dyn Store,
+    ) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let span = tracing::Span::current();
+            span.record("event", record.event.as_str());
+            if let Some(shown) = &record.shown_id {
+                span.record("delivery_id", shown.as_str());
+            }
+            let Some(body) = record.body.clone() else {
+                return Outcome::BadPayload(crate::payload::PayloadError::NotJson {
+                    reason: "the store kept no body for this delivery".to_owned(),
+                });
+            };
+            let info = DeliveryInfo::new(DeliveryFacts {
+                provider: P::NAME,
+                event_name: record.event.clone(),
+                delivery_id: record.shown_id.clone(),
+                key: record.key.clone(),
+                scheme: "stored",
+                headers: HeaderMap::new(),
+                body: body.clone(),
+                received_at: record.received_at,
+                attempt: lease.attempt,
+            });
+            if !self.routes.wants(&record.event) {
+                return Outcome::Ignored {
+                    event: record.event.clone(),
+                };
+            }
+            match self.start(&record.event, &body, &info, record.received_at) {
+                Ok(calls) => {
+                    let handlers = calls.len();
+                    let work = run::run_calls(calls, self.budget);
+                    let (failures, _) = run::renewing(store, lease, duration, work).await;
+                    let event = record.event.clone();
+                    if failures.is_empty() {
+                        Outcome::Handled { event, handlers }
+                    } else {
+                        Outcome::HandlerFailed {
+                            event,
+                            handlers,
+                            failures,
+                        }
+                    }
+                }
+                Err(outcome) => outcome,
+            }
+        })
+    }
+}
+
+impl<P: Provider, S> std::fmt::Debug for Dispatcher<P, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (all_events, unhandled) = self.routes.catch_all_counts();
+        f.debug_struct("Dispatcher")
+            .field("provider", &P::NAME)
+            .field("verifier", &self.verifier)
+            .field("events", &self.routes.events())
+            .field("all_events_handlers", &all_events)
+            .field("unhandled_handlers", &unhandled)
+            .field("store", &self.store.as_ref().map(|store| store.kind()))
+            .finish_non_exhaustive()
+    }
+}

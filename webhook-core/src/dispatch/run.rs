@@ -1,0 +1,79 @@
+//! Running a delivery's handlers: one after another, within the time budget, panics
+//! caught, the lease renewed while they run.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use futures_util::FutureExt as _;
+
+use super::outcome::{Failure, HandlerFailure};
+use super::routing::Call;
+use crate::store::{Lease, Store};
+
+/// Runs `calls` one after another; a failing or panicking handler does not stop the ones
+/// after it. Returns the failures, in order.
+pub(crate) async fn run_calls(calls: Vec<Call>, budget: Option<Duration>) -> Vec<HandlerFailure> {
+    let deadline = budget.map(|budget| tokio::time::Instant::now() + budget);
+    let mut failures = Vec::new();
+    for (handler, future) in calls {
+        let guarded = AssertUnwindSafe(future).catch_unwind();
+        let result = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, guarded).await.ok(),
+            None => Some(guarded.await),
+        };
+        let failure = match result {
+            Some(Ok(Ok(()))) => continue,
+            Some(Ok(Err(message))) => Failure::Error(message),
+            Some(Err(panic)) => Failure::Panic(panic_message(panic.as_ref())),
+            None => Failure::TimedOut,
+        };
+        failures.push(HandlerFailure { handler, failure });
+    }
+    failures
+}
+
+/// Runs `work` while renewing `lease` every third of `duration`, so the lease outlives a
+/// slow handler. Returns the work's output and whether the lease was still held at the
+/// last renewal (when it was not, another attempt may have taken the delivery over).
+pub(crate) async fn renewing<F: Future>(
+    store: &dyn Store,
+    lease: &Lease,
+    duration: Duration,
+    work: F,
+) -> (F::Output, bool) {
+    let period = (duration / 3).max(Duration::from_millis(10));
+    let renew = async {
+        loop {
+            tokio::time::sleep(period).await;
+            match store.renew(lease, duration).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                // A store that cannot be reached now may answer at the next renewal.
+                Err(err) => tracing::warn!(error = %err, "could not renew a delivery's lease"),
+            }
+        }
+    };
+    tokio::pin!(work);
+    tokio::select! {
+        output = &mut work => (output, true),
+        () = renew => {
+            tracing::error!(
+                record = lease.id,
+                "lost the lease of a running delivery: another attempt may run it too"
+            );
+            (work.await, false)
+        }
+    }
+}
+
+pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "panic with a non-text payload".to_owned()
+    }
+}

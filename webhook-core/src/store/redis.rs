@@ -1,0 +1,1195 @@
+//! [`RedisStore`]: the store in Redis (cargo feature `redis`), shared by every instance of a
+//! receiver behind a load balancer.
+//!
+//! # Layout (every key under the prefix, `webhook:` by default)
+//!
+//! | key | type | holds |
+//! |---|---|---|
+//! | `d:<id>` | hash | one delivery: body, state, attempts, lease, last error, … |
+//! | `k:<delivery key>` | string | the id of the delivery with that key (deduplication) |
+//! | `s:pending`, `s:leased`, `s:done`, `s:dead` | sorted sets by id | the deliveries in each state |
+//! | `all` | sorted set by id | every delivery, for listing |
+//! | `stream:<provider>` | stream, consumer group `workers` | ids of deliveries due now, read by the workers |
+//! | `delayed` | sorted set by due time | pending deliveries waiting for a retry's backoff |
+//! | `leases`, `settled` | sorted sets by time | lease ends and settle times, for recovery and retention |
+//!
+//! Inbox mode appends a delivery to its provider's stream; workers read the stream through
+//! the consumer group, so each entry goes to one worker, and acknowledge it (`XACK`) when
+//! the attempt is settled. A worker renews its lease by re-claiming its entry (`XCLAIM`),
+//! which also keeps the entry's idle time low. When an instance dies its leases stop being
+//! renewed; once a lease's recorded end has passed, a live instance claims the entry
+//! through the group (`XCLAIM`) and takes the delivery over. Entries an instance read but
+//! died before leasing are taken over with `XAUTOCLAIM` once idle for a lease time. Every change of a
+//! delivery's state is one Lua script, so it is atomic; a settle or renewal checks the
+//! lease's token in the same script, so a stale attempt changes nothing.
+//!
+//! # When Redis is unreachable
+//!
+//! Connecting happens outside any lock, once for all callers: concurrent calls wait for the
+//! same attempt. After a failure, calls fail at once for a second before the next attempt,
+//! so an outage costs the deliveries one bounded wait, not one each; the dispatcher's
+//! [`OnStoreError`](crate::OnStoreError) policy then applies. Every call gives up after
+//! [`RedisStore::CALL_TIMEOUT`].
+//!
+//! A single Redis server (or a Sentinel-managed primary) is supported; Redis Cluster is
+//! not, because the scripts reach keys they compute.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use futures_util::FutureExt as _;
+use futures_util::future::{BoxFuture, Shared};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{Script, Value};
+
+use super::{
+    Appended, Claim, Counts, DeliveryKey, DeliveryState, Filter, Lease, LeaseToken, NewDelivery,
+    Purge, Retention, Settlement, Store, StoreError, StoredDelivery, duration_millis, from_millis,
+    to_millis,
+};
+
+/// The store in Redis.
+pub struct RedisStore {
+    connector: Arc<Connector>,
+    prefix: String,
+    done_for: Duration,
+    consumer: String,
+    scripts: Scripts,
+    groups_made: Mutex<Vec<String>>,
+}
+
+/// The consumer group every instance's workers read through.
+const GROUP: &str = "workers";
+/// How many entries one script call goes through, so no call blocks Redis for long.
+const CHUNK: usize = 500;
+
+impl RedisStore {
+    /// Longest a single Redis call may take before it counts as a store error.
+    pub const CALL_TIMEOUT: Duration = Duration::from_secs(1);
+    /// How long calls fail at once after a failed connection attempt.
+    pub const COOLDOWN: Duration = Duration::from_secs(1);
+
+    /// A store at `url` (`redis://host:port/db`). Nothing is connected yet.
+    ///
+    /// # Errors
+    /// When `url` is not a Redis URL.
+    pub fn new(url: &str) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(|err| StoreError(err.to_string()))?;
+        Ok(Self {
+            connector: Arc::new(Connector {
+                client,
+                state: Mutex::new(Connection::Idle),
+            }),
+            prefix: "webhook:".to_owned(),
+            done_for: Retention::DURABLE.done_for,
+            consumer: format!(
+                "{}-{}-{:08x}",
+                hostname(),
+                std::process::id(),
+                rand::random::<u32>()
+            ),
+            scripts: Scripts::new(),
+            groups_made: Mutex::default(),
+        })
+    }
+
+    /// Puts every key under `prefix` (default `webhook:`).
+    #[must_use]
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// How long a handled delivery is remembered for deduplication (default seven days).
+    #[must_use]
+    pub fn with_done_for(mut self, done_for: Duration) -> Self {
+        self.done_for = done_for;
+        self
+    }
+
+    /// Whether Redis answers now.
+    ///
+    /// # Errors
+    /// The store error when it does not.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut connection = self.connector.get().await?;
+        bounded(
+            &self.connector,
+            redis::cmd("PING").query_async::<String>(&mut connection),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn run<T: redis::FromRedisValue>(
+        &self,
+        script: &Script,
+        args: &[&[u8]],
+    ) -> Result<T, StoreError> {
+        let mut connection = self.connector.get().await?;
+        let mut invocation = script.prepare_invoke();
+        invocation.arg(&self.prefix);
+        for arg in args {
+            invocation.arg(*arg);
+        }
+        bounded(&self.connector, invocation.invoke_async(&mut connection)).await
+    }
+
+    async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
+        let mut connection = self.connector.get().await?;
+        bounded(&self.connector, command.query_async(&mut connection)).await
+    }
+
+    fn stream(&self, provider: &str) -> String {
+        format!("{}stream:{provider}", self.prefix)
+    }
+
+    /// Creates the consumer group of `provider`'s stream once per store.
+    async fn ensure_group(&self, provider: &str) -> Result<(), StoreError> {
+        if self
+            .groups_made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|made| made == provider)
+        {
+            return Ok(());
+        }
+        let created = self
+            .query::<()>(
+                redis::cmd("XGROUP")
+                    .arg("CREATE")
+                    .arg(self.stream(provider))
+                    .arg(GROUP)
+                    .arg("0")
+                    .arg("MKSTREAM"),
+            )
+            .await;
+        match created {
+            Ok(()) => {}
+            Err(err) if err.0.contains("BUSYGROUP") => {}
+            Err(err) => return Err(err),
+        }
+        self.groups_made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(provider.to_owned());
+        Ok(())
+    }
+
+    /// Takes the lease of the delivery behind one stream entry, if it is still due.
+    async fn lease_entry(
+        &self,
+        provider: &str,
+        entry: &str,
+        id: &str,
+        lease: Duration,
+    ) -> Result<Option<(Lease, StoredDelivery)>, StoreError> {
+        let token = LeaseToken::new();
+        let now = to_millis(SystemTime::now()).to_string();
+        let lease_ms = duration_millis(lease).to_string();
+        let fields: Option<Vec<(String, Vec<u8>)>> = self
+            .run(
+                &self.scripts.lease_entry,
+                &[
+                    id.as_bytes(),
+                    entry.as_bytes(),
+                    token.as_str().as_bytes(),
+                    now.as_bytes(),
+                    lease_ms.as_bytes(),
+                    self.consumer.as_bytes(),
+                    GROUP.as_bytes(),
+                    provider.as_bytes(),
+                ],
+            )
+            .await?;
+        let Some(fields) = fields else {
+            return Ok(None);
+        };
+        let record = record_from(id, fields.into_iter().collect())?;
+        let lease = Lease {
+            id: record.id,
+            attempt: record.attempts,
+            token,
+        };
+        Ok(Some((lease, record)))
+    }
+
+    /// Moves pending deliveries whose backoff is over into their stream, and gives the
+    /// expired leases of inline-mode attempts (which have no stream entry) back to pending.
+    async fn promote(&self) -> Result<(), StoreError> {
+        let now = to_millis(SystemTime::now()).to_string();
+        let chunk = CHUNK.to_string();
+        self.run::<i64>(&self.scripts.sweep, &[now.as_bytes(), chunk.as_bytes()])
+            .await?;
+        self.run::<i64>(&self.scripts.promote, &[now.as_bytes(), chunk.as_bytes()])
+            .await?;
+        Ok(())
+    }
+
+    /// Runs a script that works through a set `CHUNK` entries at a time, until done.
+    async fn in_chunks(&self, script: &Script, extra: &[&[u8]]) -> Result<u64, StoreError> {
+        let chunk = CHUNK.to_string();
+        let mut total = 0;
+        loop {
+            let mut all: Vec<&[u8]> = vec![chunk.as_bytes()];
+            all.extend_from_slice(extra);
+            let done: i64 = self.run(script, &all).await?;
+            let done = u64::try_from(done).unwrap_or(0);
+            total += done;
+            if done < CHUNK as u64 {
+                return Ok(total);
+            }
+        }
+    }
+
+    async fn fetch(&self, id: u64, with_body: bool) -> Result<Option<StoredDelivery>, StoreError> {
+        let key = format!("{}d:{id}", self.prefix);
+        let fields: HashMap<String, Vec<u8>> = self.query(redis::cmd("HGETALL").arg(&key)).await?;
+        if fields.is_empty() {
+            return Ok(None);
+        }
+        let mut record = record_from(&id.to_string(), fields)?;
+        if !with_body {
+            record.body = None;
+        }
+        Ok(Some(record))
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_else(|_| "host".to_owned())
+}
+
+/// A delivery from its hash's fields.
+fn record_from(
+    id: &str,
+    mut fields: HashMap<String, Vec<u8>>,
+) -> Result<StoredDelivery, StoreError> {
+    let mut text = |name: &str| -> String {
+        fields
+            .remove(name)
+            .map(|value| String::from_utf8_lossy(&value).into_owned())
+            .unwrap_or_default()
+    };
+    let number = |value: String| value.parse::<i64>().unwrap_or(0);
+    let optional = |value: String| (!value.is_empty()).then_some(value);
+    let id = id
+        .parse()
+        .map_err(|_| StoreError(format!("not a delivery id: {id:?}")))?;
+    let key = text("key");
+    let provider = text("provider");
+    let event = text("event");
+    let shown_id = optional(text("shown_id"));
+    let scheme = text("scheme");
+    let received_at = from_millis(number(text("received_at")));
+    let state = DeliveryState::parse(&text("state")).unwrap_or(DeliveryState::Dead);
+    let attempts = u32::try_from(number(text("attempts"))).unwrap_or(0);
+    let next_attempt_at = optional(text("next_at")).map(|at| from_millis(number(at)));
+    let last_error = optional(text("error"));
+    let updated_at = from_millis(number(text("updated_at")));
+    let body = fields.remove("body").map(Bytes::from);
+    Ok(StoredDelivery {
+        id,
+        key: DeliveryKey::from_stored(key),
+        provider,
+        event,
+        shown_id,
+        scheme,
+        received_at,
+        body,
+        state,
+        attempts,
+        next_attempt_at,
+        last_error,
+        updated_at,
+    })
+}
+
+/// Entries `(entry id, delivery id)` of one stream's part of a reply: `[[entry id,
+/// [field, value, ...]], ...]`, searched at any depth (an `XAUTOCLAIM` reply nests them).
+fn entries(value: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    collect_entries(value, &mut found);
+    found
+}
+
+fn collect_entries(value: &Value, found: &mut Vec<(String, String)>) {
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Map(pairs) => {
+            for (_, value) in pairs {
+                collect_entries(value, found);
+            }
+            return;
+        }
+        _ => return,
+    };
+    if let [Value::BulkString(entry), Value::Array(fields)] = items.as_slice()
+        && let [Value::BulkString(name), Value::BulkString(id), ..] = fields.as_slice()
+        && name == b"id"
+    {
+        found.push((
+            String::from_utf8_lossy(entry).into_owned(),
+            String::from_utf8_lossy(id).into_owned(),
+        ));
+        return;
+    }
+    for item in items {
+        collect_entries(item, found);
+    }
+}
+
+/// The streams of an `XREADGROUP` reply, `(stream name, its entries)`, in RESP2 (an array
+/// of pairs) or RESP3 (a map).
+fn streams(reply: &Value) -> Vec<(String, &Value)> {
+    let name = |value: &Value| match value {
+        Value::BulkString(name) => Some(String::from_utf8_lossy(name).into_owned()),
+        Value::SimpleString(name) => Some(name.clone()),
+        _ => None,
+    };
+    match reply {
+        Value::Map(pairs) => pairs
+            .iter()
+            .filter_map(|(key, value)| Some((name(key)?, value)))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::Array(pair) if pair.len() == 2 => Some((name(&pair[0])?, &pair[1])),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password.
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .field("done_for", &self.done_for)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store for RedisStore {
+    fn kind(&self) -> &'static str {
+        "redis"
+    }
+
+    fn is_durable(&self) -> bool {
+        true
+    }
+
+    fn claim<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Claim, StoreError>> {
+        Box::pin(async move {
+            let token = LeaseToken::new();
+            let now = to_millis(SystemTime::now()).to_string();
+            let received = to_millis(delivery.received_at).to_string();
+            let lease_ms = duration_millis(lease).to_string();
+            let done_for = duration_millis(self.done_for).to_string();
+            let reply: Vec<String> = self
+                .run(
+                    &self.scripts.claim,
+                    &[
+                        delivery.key.as_str().as_bytes(),
+                        delivery.provider.as_bytes(),
+                        delivery.event.as_bytes(),
+                        delivery.shown_id.unwrap_or("").as_bytes(),
+                        delivery.scheme.as_bytes(),
+                        received.as_bytes(),
+                        delivery.body,
+                        now.as_bytes(),
+                        lease_ms.as_bytes(),
+                        done_for.as_bytes(),
+                        token.as_str().as_bytes(),
+                        self.consumer.as_bytes(),
+                    ],
+                )
+                .await?;
+            match reply.as_slice() {
+                [status] if status == "done" => Ok(Claim::Done),
+                [status] if status == "in_progress" => Ok(Claim::InProgress),
+                [status, id, attempt] if status == "claimed" => Ok(Claim::Claimed(Lease {
+                    id: id.parse().unwrap_or(0),
+                    attempt: attempt.parse().unwrap_or(1),
+                    token,
+                })),
+                other => Err(StoreError(format!("unexpected claim reply {other:?}"))),
+            }
+        })
+    }
+
+    fn append<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+    ) -> BoxFuture<'a, Result<Appended, StoreError>> {
+        Box::pin(async move {
+            self.ensure_group(delivery.provider).await?;
+            let now = to_millis(SystemTime::now()).to_string();
+            let received = to_millis(delivery.received_at).to_string();
+            let done_for = duration_millis(self.done_for).to_string();
+            let reply: Vec<String> = self
+                .run(
+                    &self.scripts.append,
+                    &[
+                        delivery.key.as_str().as_bytes(),
+                        delivery.provider.as_bytes(),
+                        delivery.event.as_bytes(),
+                        delivery.shown_id.unwrap_or("").as_bytes(),
+                        delivery.scheme.as_bytes(),
+                        received.as_bytes(),
+                        delivery.body,
+                        now.as_bytes(),
+                        done_for.as_bytes(),
+                    ],
+                )
+                .await?;
+            match reply.as_slice() {
+                [status, id] if status == "accepted" => {
+                    Ok(Appended::Accepted(id.parse().unwrap_or(0)))
+                }
+                [status, state] if status == "duplicate" => Ok(Appended::Duplicate(
+                    DeliveryState::parse(state).unwrap_or(DeliveryState::Pending),
+                )),
+                other => Err(StoreError(format!("unexpected append reply {other:?}"))),
+            }
+        })
+    }
+
+    fn reject<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+        error: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let now = to_millis(SystemTime::now()).to_string();
+            let received = to_millis(delivery.received_at).to_string();
+            self.run::<i64>(
+                &self.scripts.reject,
+                &[
+                    delivery.key.as_str().as_bytes(),
+                    delivery.provider.as_bytes(),
+                    delivery.event.as_bytes(),
+                    delivery.shown_id.unwrap_or("").as_bytes(),
+                    delivery.scheme.as_bytes(),
+                    received.as_bytes(),
+                    delivery.body,
+                    now.as_bytes(),
+                    error.as_bytes(),
+                ],
+            )
+            .await
+            .map(drop)
+        })
+    }
+
+    fn wait<'a>(&'a self, _key: &'a DeliveryKey, timeout: Duration) -> BoxFuture<'a, ()> {
+        // The dispatcher backs off between claims; nothing to be woken by here.
+        Box::pin(tokio::time::sleep(timeout))
+    }
+
+    fn lease<'a>(
+        &'a self,
+        providers: &'a [&'a str],
+        lease: Duration,
+        max: usize,
+    ) -> BoxFuture<'a, Result<Vec<(Lease, StoredDelivery)>, StoreError>> {
+        Box::pin(async move {
+            self.promote().await?;
+            let mut leased = Vec::new();
+            for provider in providers {
+                self.ensure_group(provider).await?;
+            }
+            // First the deliveries whose lease ran out (their instance stopped renewing),
+            // claimed through the group by their stream entry.
+            let now = to_millis(SystemTime::now()).to_string();
+            let limit = max.to_string();
+            let expired: Vec<String> = self
+                .run(
+                    &self.scripts.reclaim,
+                    &[
+                        now.as_bytes(),
+                        limit.as_bytes(),
+                        GROUP.as_bytes(),
+                        self.consumer.as_bytes(),
+                    ],
+                )
+                .await?;
+            for triple in expired.chunks_exact(3) {
+                let [provider, entry, id] = triple else {
+                    continue;
+                };
+                if providers.contains(&provider.as_str())
+                    && let Some(found) = self.lease_entry(provider, entry, id, lease).await?
+                {
+                    leased.push(found);
+                }
+            }
+            // Then entries read by an instance that died before taking their lease.
+            for provider in providers {
+                if leased.len() >= max {
+                    break;
+                }
+                let reply: Value = self
+                    .query(
+                        redis::cmd("XAUTOCLAIM")
+                            .arg(self.stream(provider))
+                            .arg(GROUP)
+                            .arg(&self.consumer)
+                            .arg(duration_millis(lease))
+                            .arg("0-0")
+                            .arg("COUNT")
+                            .arg(max - leased.len()),
+                    )
+                    .await?;
+                for (entry, id) in entries(&reply) {
+                    if let Some(found) = self.lease_entry(provider, &entry, &id, lease).await? {
+                        leased.push(found);
+                    }
+                }
+            }
+            if leased.len() < max && !providers.is_empty() {
+                let mut read = redis::cmd("XREADGROUP");
+                read.arg("GROUP")
+                    .arg(GROUP)
+                    .arg(&self.consumer)
+                    .arg("COUNT")
+                    .arg(max - leased.len())
+                    .arg("STREAMS");
+                for provider in providers {
+                    read.arg(self.stream(provider));
+                }
+                for _ in providers {
+                    read.arg(">");
+                }
+                let reply: Value = self.query(&read).await?;
+                for (stream, part) in streams(&reply) {
+                    let Some(provider) = providers
+                        .iter()
+                        .find(|provider| self.stream(provider) == stream)
+                    else {
+                        continue;
+                    };
+                    for (entry, id) in entries(part) {
+                        if let Some(found) = self.lease_entry(provider, &entry, &id, lease).await? {
+                            leased.push(found);
+                        }
+                    }
+                }
+            }
+            Ok(leased)
+        })
+    }
+
+    fn renew<'a>(
+        &'a self,
+        lease: &'a Lease,
+        duration: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let id = lease.id.to_string();
+            let now = to_millis(SystemTime::now()).to_string();
+            let lease_ms = duration_millis(duration).to_string();
+            let renewed: i64 = self
+                .run(
+                    &self.scripts.renew,
+                    &[
+                        id.as_bytes(),
+                        lease.token.as_str().as_bytes(),
+                        now.as_bytes(),
+                        lease_ms.as_bytes(),
+                        GROUP.as_bytes(),
+                        self.consumer.as_bytes(),
+                    ],
+                )
+                .await?;
+            Ok(renewed == 1)
+        })
+    }
+
+    fn settle<'a>(
+        &'a self,
+        lease: &'a Lease,
+        settlement: Settlement,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let now = SystemTime::now();
+            let (kind, at, error) = match settlement {
+                Settlement::Done => ("done", now, String::new()),
+                Settlement::Retry { at, error } => ("retry", at, error),
+                Settlement::Dead { error } => ("dead", now, error),
+                Settlement::Release => ("release", now, String::new()),
+            };
+            let id = lease.id.to_string();
+            let at = to_millis(at).to_string();
+            let now = to_millis(now).to_string();
+            let settled: i64 = self
+                .run(
+                    &self.scripts.settle,
+                    &[
+                        id.as_bytes(),
+                        lease.token.as_str().as_bytes(),
+                        kind.as_bytes(),
+                        at.as_bytes(),
+                        error.as_bytes(),
+                        now.as_bytes(),
+                        GROUP.as_bytes(),
+                    ],
+                )
+                .await?;
+            Ok(settled == 1)
+        })
+    }
+
+    fn list<'a>(
+        &'a self,
+        filter: &'a Filter,
+    ) -> BoxFuture<'a, Result<Vec<StoredDelivery>, StoreError>> {
+        Box::pin(async move {
+            let set = match filter.state {
+                Some(state) => format!("{}s:{state}", self.prefix),
+                None => format!("{}all", self.prefix),
+            };
+            let limit = filter.limit_or_default();
+            let mut max = filter
+                .before_id
+                .map_or_else(|| "+inf".to_owned(), |before| format!("({before}"));
+            let mut found = Vec::new();
+            // Bounded, so a filter that matches little cannot scan without end.
+            for _ in 0..20 {
+                let ids: Vec<u64> = self
+                    .query(
+                        redis::cmd("ZREVRANGEBYSCORE")
+                            .arg(&set)
+                            .arg(&max)
+                            .arg("-inf")
+                            .arg("LIMIT")
+                            .arg(0)
+                            .arg(CHUNK),
+                    )
+                    .await?;
+                for &id in &ids {
+                    if let Some(record) = self.fetch(id, false).await?
+                        && filter.matches(&record)
+                    {
+                        found.push(record);
+                        if found.len() >= limit {
+                            return Ok(found);
+                        }
+                    }
+                }
+                match ids.last() {
+                    Some(last) if ids.len() == CHUNK => max = format!("({last}"),
+                    _ => break,
+                }
+            }
+            Ok(found)
+        })
+    }
+
+    fn get(&self, id: u64) -> BoxFuture<'_, Result<Option<StoredDelivery>, StoreError>> {
+        Box::pin(self.fetch(id, true))
+    }
+
+    fn replay(&self, id: u64) -> BoxFuture<'_, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let id = id.to_string();
+            let now = to_millis(SystemTime::now()).to_string();
+            let replayed: i64 = self
+                .run(&self.scripts.replay, &[id.as_bytes(), now.as_bytes()])
+                .await?;
+            Ok(replayed == 1)
+        })
+    }
+
+    fn replay_dead(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move {
+            let now = to_millis(SystemTime::now()).to_string();
+            self.in_chunks(&self.scripts.replay_dead, &[now.as_bytes()])
+                .await
+        })
+    }
+
+    fn purge(&self, which: Purge) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move {
+            let mut total = 0;
+            for state in [DeliveryState::Done, DeliveryState::Dead] {
+                if which.covers(state) {
+                    total += self
+                        .in_chunks(&self.scripts.purge, &[state.as_str().as_bytes()])
+                        .await?;
+                }
+            }
+            Ok(total)
+        })
+    }
+
+    fn prune(&self, retention: Retention) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move {
+            let now = to_millis(SystemTime::now());
+            let done_before =
+                (now - duration_millis(retention.done_for.min(self.done_for))).to_string();
+            let dead_before = (now - duration_millis(retention.dead_for)).to_string();
+            let max_settled = retention.max_settled.to_string();
+            self.in_chunks(
+                &self.scripts.prune,
+                &[
+                    done_before.as_bytes(),
+                    dead_before.as_bytes(),
+                    max_settled.as_bytes(),
+                ],
+            )
+            .await
+        })
+    }
+
+    fn counts(&self) -> BoxFuture<'_, Result<Counts, StoreError>> {
+        Box::pin(async move {
+            let mut pipe = redis::pipe();
+            for state in DeliveryState::ALL {
+                pipe.cmd("ZCARD").arg(format!("{}s:{state}", self.prefix));
+            }
+            let mut connection = self.connector.get().await?;
+            let [pending, leased, done, dead]: [u64; 4] =
+                bounded(&self.connector, pipe.query_async(&mut connection)).await?;
+            Ok(Counts {
+                pending,
+                leased,
+                done,
+                dead,
+            })
+        })
+    }
+
+    fn unsettled(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move { self.counts().await.map(|counts| counts.unsettled()) })
+    }
+}
+
+/// The one connection every call shares, made on first use.
+struct Connector {
+    client: redis::Client,
+    state: Mutex<Connection>,
+}
+
+type Connecting = Shared<BoxFuture<'static, Result<ConnectionManager, StoreError>>>;
+
+enum Connection {
+    Idle,
+    /// An attempt under way; every caller awaits this same one.
+    Connecting(Connecting),
+    Ready(ConnectionManager),
+    /// The last attempt or call failed: calls fail at once until `until`.
+    Down {
+        until: Instant,
+        error: StoreError,
+    },
+}
+
+impl Connector {
+    /// The connection, connecting when needed. The lock is only held to look at the
+    /// state, never across the attempt.
+    async fn get(&self) -> Result<ConnectionManager, StoreError> {
+        let attempt = {
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            match &*state {
+                Connection::Ready(connection) => return Ok(connection.clone()),
+                Connection::Down { until, error } if Instant::now() < *until => {
+                    return Err(error.clone());
+                }
+                Connection::Connecting(attempt) => attempt.clone(),
+                Connection::Idle | Connection::Down { .. } => {
+                    let client = self.client.clone();
+                    let attempt = async move {
+                        let config = ConnectionManagerConfig::new()
+                            .set_connection_timeout(Some(RedisStore::CALL_TIMEOUT))
+                            .set_response_timeout(Some(RedisStore::CALL_TIMEOUT))
+                            .set_number_of_retries(1);
+                        match tokio::time::timeout(
+                            RedisStore::CALL_TIMEOUT,
+                            ConnectionManager::new_with_config(client, config),
+                        )
+                        .await
+                        {
+                            Ok(Ok(connection)) => Ok(connection),
+                            Ok(Err(err)) => {
+                                Err(StoreError(format!("cannot connect to Redis: {err}")))
+                            }
+                            Err(_) => Err(StoreError(format!(
+                                "cannot connect to Redis within {:?}",
+                                RedisStore::CALL_TIMEOUT
+                            ))),
+                        }
+                    }
+                    .boxed()
+                    .shared();
+                    *state = Connection::Connecting(attempt.clone());
+                    attempt
+                }
+            }
+        };
+        let result = attempt.await;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*state, Connection::Connecting(_)) {
+            *state = match &result {
+                Ok(connection) => Connection::Ready(connection.clone()),
+                Err(error) => Connection::Down {
+                    until: Instant::now() + RedisStore::COOLDOWN,
+                    error: error.clone(),
+                },
+            };
+        }
+        result
+    }
+
+    /// A call failed for want of Redis: fail the calls of the next second at once.
+    fn failed(&self, error: &StoreError) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Connection::Ready(_) = *state {
+            *state = Connection::Down {
+                until: Instant::now() + RedisStore::COOLDOWN,
+                error: error.clone(),
+            };
+        }
+    }
+}
+
+/// Bounds a call by [`RedisStore::CALL_TIMEOUT`]; a failure to reach Redis starts the
+/// cooldown. Errors Redis itself answers (a script's error) do not.
+async fn bounded<T>(
+    connector: &Connector,
+    call: impl Future<Output = redis::RedisResult<T>>,
+) -> Result<T, StoreError> {
+    match tokio::time::timeout(RedisStore::CALL_TIMEOUT, call).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => {
+            let error = StoreError(err.to_string());
+            if err.is_io_error() || err.is_connection_dropped() || err.is_timeout() {
+                connector.failed(&error);
+            }
+            Err(error)
+        }
+        Err(_) => {
+            let error = StoreError(format!(
+                "no answer from Redis within {:?}",
+                RedisStore::CALL_TIMEOUT
+            ));
+            connector.failed(&error);
+            Err(error)
+        }
+    }
+}
+
+/// The Lua scripts, each one atomic change of a delivery.
+struct Scripts {
+    claim: Script,
+    append: Script,
+    reject: Script,
+    lease_entry: Script,
+    renew: Script,
+    settle: Script,
+    promote: Script,
+    sweep: Script,
+    reclaim: Script,
+    replay: Script,
+    replay_dead: Script,
+    purge: Script,
+    prune: Script,
+}
+
+/// Functions every script shares. `ARGV[1]` is always the key prefix.
+const PRELUDE: &str = r"
+local p = ARGV[1]
+local function rkey(id) return p .. 'd:' .. id end
+local function move(id, from, to, now)
+  if from and from ~= '' then redis.call('ZREM', p .. 's:' .. from, id) end
+  redis.call('ZADD', p .. 's:' .. to, id, id)
+  redis.call('HSET', rkey(id), 'state', to, 'updated_at', now)
+  if to ~= 'leased' then redis.call('ZREM', p .. 'leases', id) end
+  -- Settle times, by state, for retention by age.
+  redis.call('ZREM', p .. 'at:done', id)
+  redis.call('ZREM', p .. 'at:dead', id)
+  if to == 'done' or to == 'dead' then redis.call('ZADD', p .. 'at:' .. to, now, id) end
+  if to ~= 'pending' then redis.call('ZREM', p .. 'delayed', id) end
+end
+local function create(key, provider, event, shown, scheme, received, body, now)
+  local id = redis.call('INCR', p .. 'seq')
+  redis.call('HSET', rkey(id), 'key', key, 'provider', provider, 'event', event,
+    'shown_id', shown, 'scheme', scheme, 'received_at', received, 'body', body,
+    'state', '', 'attempts', 0, 'next_at', now, 'token', '', 'lease_until', 0,
+    'entry', '', 'error', '', 'updated_at', now)
+  redis.call('SET', p .. 'k:' .. key, id)
+  redis.call('ZADD', p .. 'all', id, id)
+  return id
+end
+local function delete(id)
+  local key = redis.call('HGET', rkey(id), 'key')
+  if key then redis.call('DEL', p .. 'k:' .. key) end
+  redis.call('DEL', rkey(id))
+  for _, set in ipairs({'s:pending', 's:leased', 's:done', 's:dead', 'all', 'leases', 'at:done', 'at:dead', 'delayed'}) do
+    redis.call('ZREM', p .. set, id)
+  end
+end
+local function take_lease(id, token, now, lease, entry, consumer)
+  local from = redis.call('HGET', rkey(id), 'state')
+  move(id, from, 'leased', now)
+  local attempts = redis.call('HINCRBY', rkey(id), 'attempts', 1)
+  redis.call('HSET', rkey(id), 'token', token, 'lease_until', now + lease, 'next_at', '',
+    'entry', entry, 'consumer', consumer)
+  redis.call('ZADD', p .. 'leases', now + lease, id)
+  return attempts
+end
+-- The record of a delivery key, or false; a dangling index entry is cleaned up.
+local function find(key)
+  local id = redis.call('GET', p .. 'k:' .. key)
+  if not id then return false end
+  if redis.call('EXISTS', rkey(id)) == 0 then
+    redis.call('DEL', p .. 'k:' .. key)
+    return false
+  end
+  return id
+end
+";
+
+fn script(body: &str) -> Script {
+    Script::new(&format!("{PRELUDE}\n{body}"))
+}
+
+impl Scripts {
+    fn new() -> Self {
+        Self {
+            // key provider event shown scheme received body now lease done_for token consumer
+            claim: script(
+                r"
+local key, now, lease, done_for = ARGV[2], tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local id = find(key)
+if id then
+  local f = redis.call('HMGET', rkey(id), 'state', 'lease_until', 'updated_at')
+  if f[1] == 'done' then
+    if tonumber(f[3]) + done_for > now then return {'done'} end
+    delete(id)
+    id = false
+  elseif f[1] == 'leased' and tonumber(f[2]) > now then
+    return {'in_progress'}
+  end
+end
+if not id then id = create(key, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], now) end
+local attempts = take_lease(id, ARGV[12], now, lease, '', ARGV[13])
+return {'claimed', tostring(id), tostring(attempts)}
+",
+            ),
+            // key provider event shown scheme received body now done_for
+            append: script(
+                r"
+local key, provider, now, done_for = ARGV[2], ARGV[3], tonumber(ARGV[9]), tonumber(ARGV[10])
+local id = find(key)
+if id then
+  local f = redis.call('HMGET', rkey(id), 'state', 'updated_at')
+  if f[1] == 'done' and tonumber(f[2]) + done_for <= now then
+    delete(id)
+  elseif f[1] == 'dead' then
+    move(id, 'dead', 'pending', now)
+    redis.call('HSET', rkey(id), 'next_at', now, 'entry', '')
+    redis.call('ZADD', p .. 'delayed', now, id)
+    return {'duplicate', 'dead'}
+  else
+    return {'duplicate', f[1]}
+  end
+end
+id = create(key, provider, ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], now)
+move(id, '', 'pending', now)
+local entry = redis.call('XADD', p .. 'stream:' .. provider, '*', 'id', id)
+redis.call('HSET', rkey(id), 'entry', entry)
+return {'accepted', tostring(id)}
+",
+            ),
+            // key provider event shown scheme received body now error
+            reject: script(
+                r"
+local key, now = ARGV[2], tonumber(ARGV[9])
+local id = find(key)
+if id and redis.call('HGET', rkey(id), 'state') == 'done' then return 0 end
+if not id then id = create(key, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], now) end
+move(id, redis.call('HGET', rkey(id), 'state'), 'dead', now)
+redis.call('HSET', rkey(id), 'error', ARGV[10], 'token', '', 'lease_until', 0, 'entry', '', 'next_at', '')
+return 1
+",
+            ),
+            // id entry token now lease consumer group provider
+            lease_entry: script(
+                r"
+local id, entry, now, lease = ARGV[2], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
+local stream = p .. 'stream:' .. ARGV[9]
+local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'lease_until')
+if not f[1] or f[2] ~= entry then
+  -- Stale: the delivery was settled, or moved on to another entry.
+  redis.call('XACK', stream, ARGV[8], entry)
+  return false
+end
+if f[1] == 'pending' or (f[1] == 'leased' and tonumber(f[3]) <= now) then
+  take_lease(id, ARGV[4], now, lease, entry, ARGV[7])
+  return redis.call('HGETALL', rkey(id))
+end
+return false
+",
+            ),
+            // id token now lease group consumer
+            renew: script(
+                r"
+local id, now, lease = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
+local f = redis.call('HMGET', rkey(id), 'state', 'token', 'entry', 'provider')
+if f[1] ~= 'leased' or f[2] ~= ARGV[3] then return 0 end
+redis.call('HSET', rkey(id), 'lease_until', now + lease)
+redis.call('ZADD', p .. 'leases', now + lease, id)
+if f[3] ~= '' then
+  -- Re-claiming the entry resets its idle time: live leases are never auto-claimed.
+  redis.call('XCLAIM', p .. 'stream:' .. f[4], ARGV[6], ARGV[7], 0, f[3], 'JUSTID')
+  redis.call('HSET', rkey(id), 'consumer', ARGV[7])
+end
+return 1
+",
+            ),
+            // id token kind at error now group
+            settle: script(
+                r"
+local id, kind, at, now = ARGV[2], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[7])
+local f = redis.call('HMGET', rkey(id), 'state', 'token', 'entry', 'provider')
+if f[1] ~= 'leased' or f[2] ~= ARGV[3] then return 0 end
+if f[3] ~= '' then redis.call('XACK', p .. 'stream:' .. f[4], ARGV[8], f[3]) end
+if kind == 'done' or kind == 'dead' then
+  move(id, 'leased', kind, now)
+  redis.call('HSET', rkey(id), 'next_at', '')
+else
+  move(id, 'leased', 'pending', now)
+  redis.call('HSET', rkey(id), 'next_at', at)
+  redis.call('ZADD', p .. 'delayed', at, id)
+end
+redis.call('HSET', rkey(id), 'token', '', 'lease_until', 0, 'entry', '')
+if ARGV[6] ~= '' then redis.call('HSET', rkey(id), 'error', ARGV[6]) end
+return 1
+",
+            ),
+            // now limit
+            promote: script(
+                r"
+local ids = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  redis.call('ZREM', p .. 'delayed', id)
+  local f = redis.call('HMGET', rkey(id), 'state', 'provider')
+  if f[1] == 'pending' then
+    local entry = redis.call('XADD', p .. 'stream:' .. f[2], '*', 'id', id)
+    redis.call('HSET', rkey(id), 'entry', entry)
+  end
+end
+return #ids
+",
+            ),
+            // now limit: inline-mode leases (no stream entry) that ran out
+            sweep: script(
+                r"
+local now = tonumber(ARGV[2])
+local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local f = redis.call('HMGET', rkey(id), 'state', 'entry')
+  if f[1] == 'leased' and f[2] == '' then
+    move(id, 'leased', 'pending', now)
+    redis.call('HSET', rkey(id), 'token', '', 'lease_until', 0, 'next_at', now)
+    redis.call('ZADD', p .. 'delayed', now, id)
+  elseif f[1] ~= 'leased' then
+    redis.call('ZREM', p .. 'leases', id)
+  end
+end
+return #ids
+",
+            ),
+            // now limit group consumer: stream entries of inbox leases that ran out,
+            // claimed for this consumer; returns provider, entry, id for each
+            reclaim: script(
+                r"
+local now = tonumber(ARGV[2])
+local found = {}
+local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'provider', 'lease_until')
+  if f[1] == 'leased' and f[2] ~= '' and tonumber(f[4]) <= now then
+    redis.call('XCLAIM', p .. 'stream:' .. f[3], ARGV[4], ARGV[5], 0, f[2], 'JUSTID')
+    table.insert(found, f[3])
+    table.insert(found, f[2])
+    table.insert(found, id)
+  end
+end
+return found
+",
+            ),
+            // id now
+            replay: script(
+                r"
+local id, now = ARGV[2], tonumber(ARGV[3])
+if redis.call('HGET', rkey(id), 'state') ~= 'dead' then return 0 end
+move(id, 'dead', 'pending', now)
+redis.call('HSET', rkey(id), 'next_at', now, 'entry', '')
+redis.call('ZADD', p .. 'delayed', now, id)
+return 1
+",
+            ),
+            // limit now
+            replay_dead: script(
+                r"
+local now = tonumber(ARGV[3])
+local ids = redis.call('ZRANGE', p .. 's:dead', 0, tonumber(ARGV[2]) - 1)
+for _, id in ipairs(ids) do
+  move(id, 'dead', 'pending', now)
+  redis.call('HSET', rkey(id), 'next_at', now, 'entry', '')
+  redis.call('ZADD', p .. 'delayed', now, id)
+end
+return #ids
+",
+            ),
+            // limit state
+            purge: script(
+                r"
+local ids = redis.call('ZRANGE', p .. 's:' .. ARGV[3], 0, tonumber(ARGV[2]) - 1)
+for _, id in ipairs(ids) do delete(id) end
+return #ids
+",
+            ),
+            // limit done_before dead_before max_settled
+            prune: script(
+                r"
+local limit = tonumber(ARGV[2])
+local deleted = 0
+for _, rule in ipairs({{'done', ARGV[3]}, {'dead', ARGV[4]}}) do
+  local old = redis.call('ZRANGEBYSCORE', p .. 'at:' .. rule[1], '-inf', rule[2], 'LIMIT', 0, limit - deleted)
+  for _, id in ipairs(old) do
+    delete(id)
+    deleted = deleted + 1
+  end
+end
+-- Past the count, the oldest settled deliveries go first, done or dead.
+local over = redis.call('ZCARD', p .. 's:done') + redis.call('ZCARD', p .. 's:dead') - tonumber(ARGV[5])
+while over > 0 and deleted < limit do
+  local done = redis.call('ZRANGE', p .. 's:done', 0, 0)[1]
+  local dead = redis.call('ZRANGE', p .. 's:dead', 0, 0)[1]
+  local oldest = done
+  if not done or (dead and tonumber(dead) < tonumber(done)) then oldest = dead end
+  delete(oldest)
+  deleted = deleted + 1
+  over = over - 1
+end
+return deleted
+",
+            ),
+        }
+    }
+}

@@ -1,0 +1,738 @@
+//! [`SqliteStore`]: the embedded store, one local file (cargo feature `sqlite`, on by
+//! default).
+//!
+//! # Why SQLite
+//!
+//! The inbox must survive any death of the process, and a person must be able to list and
+//! replay dead letters with `webhook-cli inbox` while the server runs. SQLite (through
+//! `rusqlite`, with its own bundled library, so nothing needs installing) gives both: in
+//! WAL mode a commit is on disk before the call returns, and other processes can read and
+//! write the same file while the server holds it. Single-process embedded engines (`redb`,
+//! `sled`) lock the file for one process, which rules out the command line.
+//!
+//! # Durability and speed
+//!
+//! Every change is committed before the caller hears of it; an acknowledged delivery is in
+//! the file whatever happens to the process next. With [`Sync::Full`] (the default) each
+//! commit is also flushed to the disk, so a power cut or an OS crash loses nothing either;
+//! [`Sync::Normal`] skips that flush (a process crash still loses nothing, a power cut may
+//! lose the last commits) for more throughput. Concurrent operations are grouped into one
+//! transaction and one flush ("group commit"), so the flush is paid per batch, not per
+//! delivery.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use rusqlite::{Connection, OptionalExtension as _, Row, params};
+use tokio::sync::{Notify, oneshot};
+
+use super::{
+    Appended, Claim, Counts, DeliveryKey, DeliveryState, Filter, Lease, LeaseToken, NewDelivery,
+    Purge, Retention, Settlement, Store, StoreError, StoredDelivery, duration_millis, from_millis,
+    to_millis,
+};
+
+/// How hard each commit is pushed to the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sync {
+    /// Flushed to the disk at every commit (`PRAGMA synchronous=FULL`): nothing
+    /// acknowledged is lost, even to a power cut.
+    #[default]
+    Full,
+    /// Written to the OS at every commit, flushed at checkpoints (`synchronous=NORMAL`):
+    /// nothing is lost when the process dies; a power cut may lose the last commits.
+    Normal,
+}
+
+/// The embedded store: one SQLite file. Cheap to share behind an `Arc`.
+pub struct SqliteStore {
+    jobs: mpsc::Sender<Job>,
+    path: PathBuf,
+    done_for: Duration,
+    waiters: Arc<Mutex<HashMap<DeliveryKey, Arc<Notify>>>>,
+}
+
+/// One operation for the store's thread, with the channel its answer goes back on.
+trait Work: Send {
+    /// Runs inside the batch's transaction; returns whether it succeeded and what to
+    /// answer once the batch is committed.
+    fn run(self: Box<Self>, connection: &Connection) -> (bool, Reply);
+    /// Answers `error` without running (the batch could not begin).
+    fn fail(self: Box<Self>, error: StoreError);
+}
+
+type Job = Box<dyn Work>;
+type Reply = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+struct Operation<F, T> {
+    op: F,
+    answer: oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<F, T> Work for Operation<F, T>
+where
+    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send,
+    T: Send + 'static,
+{
+    fn run(self: Box<Self>, connection: &Connection) -> (bool, Reply) {
+        let Self { op, answer } = *self;
+        let result = op(connection);
+        let ok = result.is_ok();
+        let reply: Reply = Box::new(move |committed| {
+            let _ = answer.send(committed.and_then(|()| result.map_err(sql_error)));
+        });
+        (ok, reply)
+    }
+
+    fn fail(self: Box<Self>, error: StoreError) {
+        let _ = self.answer.send(Err(error));
+    }
+}
+
+/// Most operations grouped into one transaction.
+const MAX_BATCH: usize = 128;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    provider TEXT NOT NULL,
+    event TEXT NOT NULL,
+    shown_id TEXT,
+    scheme TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    body BLOB,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    token TEXT,
+    lease_until INTEGER,
+    last_error TEXT,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_lease ON deliveries (state, lease_until);
+CREATE INDEX IF NOT EXISTS deliveries_settled ON deliveries (state, updated_at);
+PRAGMA user_version = 1;
+";
+
+const COLUMNS: &str = "id, key, provider, event, shown_id, scheme, received_at, state, attempts, \
+                       next_attempt_at, last_error, updated_at";
+
+impl SqliteStore {
+    /// Opens (or creates) the store at `path`, flushing every commit ([`Sync::Full`]) and
+    /// remembering handled deliveries for [`Retention::DURABLE`]'s `done_for`.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or is not a store of this version.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, Sync::Full, Retention::DURABLE.done_for)
+    }
+
+    /// Opens the store with the given flushing and deduplication window.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or is not a store of this version.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        sync: Sync,
+        done_for: Duration,
+    ) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_owned();
+        let in_file = |err: rusqlite::Error| StoreError(format!("{}: {err}", path.display()));
+        let connection = connect(&path, sync)?;
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(in_file)?;
+        if version > 1 {
+            return Err(StoreError(format!(
+                "{} was written by a newer version (schema {version})",
+                path.display()
+            )));
+        }
+        connection.execute_batch(SCHEMA).map_err(in_file)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("webhook-sqlite".to_owned())
+            .spawn(move || run_jobs(&connection, &queue))
+            .map_err(|err| StoreError(format!("cannot start the store's thread: {err}")))?;
+        Ok(Self {
+            jobs,
+            path,
+            done_for,
+            waiters: Arc::default(),
+        })
+    }
+
+    /// The file's path.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `op` on the store's thread, inside a transaction committed before the answer.
+    fn call<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> BoxFuture<'static, Result<T, StoreError>> {
+        let (answer, answered) = oneshot::channel();
+        let sent = self.jobs.send(Box::new(Operation { op, answer }));
+        Box::pin(async move {
+            sent.map_err(|_| StoreError("the store's thread has stopped".to_owned()))?;
+            answered
+                .await
+                .map_err(|_| StoreError("the store's thread has stopped".to_owned()))?
+        })
+    }
+
+    fn wake(&self, key: &DeliveryKey) {
+        let waiters = self
+            .waiters
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(key);
+        if let Some(waiters) = waiters {
+            waiters.notify_waiters();
+        }
+    }
+}
+
+fn connect(path: &Path, sync: Sync) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path)
+        .map_err(|err| StoreError(format!("cannot open {}: {err}", path.display())))?;
+    let synchronous = match sync {
+        Sync::Full => "FULL",
+        Sync::Normal => "NORMAL",
+    };
+    connection
+        .execute_batch(&format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 5000;"
+        ))
+        .map_err(|err| StoreError(format!("{}: {err}", path.display())))?;
+    Ok(connection)
+}
+
+/// The store's thread: takes every job waiting, runs them in one transaction (each in a
+/// savepoint, so one failing job does not undo the others), commits, then answers.
+fn run_jobs(connection: &Connection, queue: &mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut replies = Vec::with_capacity(batch.len());
+        if let Err(err) = connection.execute_batch("BEGIN IMMEDIATE") {
+            let error = sql_error(err);
+            for job in batch {
+                job.fail(error.clone());
+            }
+            continue;
+        }
+        for job in batch {
+            let _ = connection.execute_batch("SAVEPOINT job");
+            let (ok, reply) = job.run(connection);
+            let _ = if ok {
+                connection.execute_batch("RELEASE job")
+            } else {
+                connection.execute_batch("ROLLBACK TO job; RELEASE job")
+            };
+            replies.push(reply);
+        }
+        let committed = connection.execute_batch("COMMIT").map_err(sql_error);
+        if committed.is_err() {
+            let _ = connection.execute_batch("ROLLBACK");
+        }
+        for reply in replies {
+            reply(committed.clone());
+        }
+    }
+}
+
+fn sql_error(err: rusqlite::Error) -> StoreError {
+    StoreError(format!("sqlite: {err}"))
+}
+
+/// The columns of `COLUMNS`, then optionally the body.
+fn stored(row: &Row<'_>, with_body: bool) -> rusqlite::Result<StoredDelivery> {
+    let state: String = row.get(7)?;
+    let body: Option<Vec<u8>> = if with_body { row.get(12)? } else { None };
+    Ok(StoredDelivery {
+        id: row.get::<_, i64>(0)?.cast_unsigned(),
+        key: DeliveryKey::from_stored(row.get(1)?),
+        provider: row.get(2)?,
+        event: row.get(3)?,
+        shown_id: row.get(4)?,
+        scheme: row.get(5)?,
+        received_at: from_millis(row.get(6)?),
+        body: body.map(Bytes::from),
+        state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Dead),
+        attempts: row.get(8)?,
+        next_attempt_at: row.get::<_, Option<i64>>(9)?.map(from_millis),
+        last_error: row.get(10)?,
+        updated_at: from_millis(row.get(11)?),
+    })
+}
+
+/// An owned copy of a [`NewDelivery`], to move onto the store's thread.
+struct Incoming {
+    key: DeliveryKey,
+    provider: String,
+    event: String,
+    shown_id: Option<String>,
+    scheme: String,
+    received_at: i64,
+    body: Bytes,
+}
+
+impl From<NewDelivery<'_>> for Incoming {
+    fn from(delivery: NewDelivery<'_>) -> Self {
+        Self {
+            key: delivery.key.clone(),
+            provider: delivery.provider.to_owned(),
+            event: delivery.event.to_owned(),
+            shown_id: delivery.shown_id.map(str::to_owned),
+            scheme: delivery.scheme.to_owned(),
+            received_at: to_millis(delivery.received_at),
+            body: delivery.body.clone(),
+        }
+    }
+}
+
+impl Incoming {
+    fn insert(
+        &self,
+        connection: &Connection,
+        state: DeliveryState,
+        now: i64,
+    ) -> rusqlite::Result<i64> {
+        connection
+            .prepare_cached(
+                "INSERT INTO deliveries (key, provider, event, shown_id, scheme, received_at, body, \
+                 state, attempts, next_attempt_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?9)",
+            )?
+            .execute(params![
+                self.key.as_str(),
+                self.provider,
+                self.event,
+                self.shown_id,
+                self.scheme,
+                self.received_at,
+                &self.body[..],
+                state.as_str(),
+                now,
+            ])?;
+        Ok(connection.last_insert_rowid())
+    }
+}
+
+/// The record of `key`, as `(id, state, lease_until, updated_at)`.
+fn find(
+    connection: &Connection,
+    key: &DeliveryKey,
+) -> rusqlite::Result<Option<(i64, DeliveryState, i64, i64)>> {
+    connection
+        .prepare_cached(
+            "SELECT id, state, COALESCE(lease_until, 0), updated_at FROM deliveries WHERE key = ?1",
+        )?
+        .query_row([key.as_str()], |row| {
+            let state: String = row.get(1)?;
+            Ok((
+                row.get(0)?,
+                DeliveryState::parse(&state).unwrap_or(DeliveryState::Dead),
+                row.get(2)?,
+                row.get(3)?,
+            ))
+        })
+        .optional()
+}
+
+/// Takes a lease on record `id` for a new attempt.
+fn take_lease(connection: &Connection, id: i64, now: i64, lease: i64) -> rusqlite::Result<Lease> {
+    let token = LeaseToken::new();
+    let attempt: u32 = connection
+        .prepare_cached(
+            "UPDATE deliveries SET state = 'leased', attempts = attempts + 1, token = ?2, \
+             lease_until = ?3, next_attempt_at = NULL, updated_at = ?4 WHERE id = ?1 RETURNING attempts",
+        )?
+        .query_row(params![id, token.as_str(), now + lease, now], |row| row.get(0))?;
+    Ok(Lease {
+        id: id.cast_unsigned(),
+        attempt,
+        token,
+    })
+}
+
+fn as_id(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .field("done_for", &self.done_for)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store for SqliteStore {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn is_durable(&self) -> bool {
+        true
+    }
+
+    fn claim<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Claim, StoreError>> {
+        let incoming = Incoming::from(delivery);
+        let lease = duration_millis(lease);
+        let done_for = duration_millis(self.done_for);
+        self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let id = match find(connection, &incoming.key)? {
+                None => incoming.insert(connection, DeliveryState::Pending, now)?,
+                Some((_, DeliveryState::Done, _, updated)) if updated + done_for > now => {
+                    return Ok(Claim::Done);
+                }
+                Some((_, DeliveryState::Leased, until, _)) if until > now => {
+                    return Ok(Claim::InProgress);
+                }
+                Some((id, DeliveryState::Done, _, _)) => {
+                    // Forgotten: a new delivery as far as deduplication goes.
+                    connection.execute("DELETE FROM deliveries WHERE id = ?1", [id])?;
+                    incoming.insert(connection, DeliveryState::Pending, now)?
+                }
+                Some((id, _, _, _)) => {
+                    connection.execute(
+                        "UPDATE deliveries SET body = COALESCE(body, ?2) WHERE id = ?1",
+                        params![id, &incoming.body[..]],
+                    )?;
+                    id
+                }
+            };
+            take_lease(connection, id, now, lease).map(Claim::Claimed)
+        })
+    }
+
+    fn append<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+    ) -> BoxFuture<'a, Result<Appended, StoreError>> {
+        let incoming = Incoming::from(delivery);
+        let done_for = duration_millis(self.done_for);
+        self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            match find(connection, &incoming.key)? {
+                None => {}
+                Some((id, DeliveryState::Done, _, updated)) if updated + done_for <= now => {
+                    connection.execute("DELETE FROM deliveries WHERE id = ?1", [id])?;
+                }
+                Some((id, DeliveryState::Dead, _, _)) => {
+                    connection.execute(
+                        "UPDATE deliveries SET state = 'pending', next_attempt_at = ?2, updated_at = ?2 \
+                         WHERE id = ?1",
+                        params![id, now],
+                    )?;
+                    return Ok(Appended::Duplicate(DeliveryState::Dead));
+                }
+                Some((_, state, _, _)) => return Ok(Appended::Duplicate(state)),
+            }
+            incoming
+                .insert(connection, DeliveryState::Pending, now)
+                .map(|id| Appended::Accepted(id.cast_unsigned()))
+        })
+    }
+
+    fn reject<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+        error: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        let incoming = Incoming::from(delivery);
+        let error = error.to_owned();
+        let key = incoming.key.clone();
+        let call = self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let id = match find(connection, &incoming.key)? {
+                Some((_, DeliveryState::Done, _, _)) => return Ok(()),
+                Some((id, _, _, _)) => id,
+                None => incoming.insert(connection, DeliveryState::Dead, now)?,
+            };
+            connection.execute(
+                "UPDATE deliveries SET state = 'dead', last_error = ?2, token = NULL, lease_until = NULL, \
+                 next_attempt_at = NULL, updated_at = ?3 WHERE id = ?1",
+                params![id, error, now],
+            )?;
+            Ok(())
+        });
+        Box::pin(async move {
+            let result = call.await;
+            self.wake(&key);
+            result
+        })
+    }
+
+    fn wait<'a>(&'a self, key: &'a DeliveryKey, timeout: Duration) -> BoxFuture<'a, ()> {
+        // Registered before the state is read, so a settle in between cannot be missed.
+        let notified = Arc::clone(
+            self.waiters
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(key.clone())
+                .or_default(),
+        )
+        .notified_owned();
+        let owned_key = key.clone();
+        let still_leased = self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            Ok(find(connection, &owned_key)?
+                .is_some_and(|(_, state, until, _)| state == DeliveryState::Leased && until > now))
+        });
+        Box::pin(async move {
+            if still_leased.await.unwrap_or(false) {
+                // Another process may hold the lease: look again at least every second.
+                let _ = tokio::time::timeout(timeout.min(Duration::from_secs(1)), notified).await;
+            }
+        })
+    }
+
+    fn lease<'a>(
+        &'a self,
+        providers: &'a [&'a str],
+        lease: Duration,
+        max: usize,
+    ) -> BoxFuture<'a, Result<Vec<(Lease, StoredDelivery)>, StoreError>> {
+        let providers: Vec<String> = providers.iter().map(|&name| name.to_owned()).collect();
+        let lease = duration_millis(lease);
+        let max = i64::try_from(max).unwrap_or(i64::MAX);
+        self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let placeholders = vec!["?"; providers.len()].join(", ");
+            let due: Vec<i64> = connection
+                .prepare_cached(&format!(
+                    "SELECT id FROM deliveries WHERE provider IN ({placeholders}) AND \
+                     ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?)) \
+                     ORDER BY COALESCE(next_attempt_at, lease_until) LIMIT ?"
+                ))?
+                .query_map(
+                    rusqlite::params_from_iter(
+                        providers
+                            .iter()
+                            .map(|name| rusqlite::types::Value::Text(name.clone()))
+                            .chain([now, now, max].map(rusqlite::types::Value::Integer)),
+                    ),
+                    |row| row.get(0),
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            due.into_iter()
+                .map(|id| {
+                    let lease = take_lease(connection, id, now, lease)?;
+                    let record = connection
+                        .prepare_cached(&format!("SELECT {COLUMNS}, body FROM deliveries WHERE id = ?1"))?
+                        .query_row([id], |row| stored(row, true))?;
+                    Ok((lease, record))
+                })
+                .collect()
+        })
+    }
+
+    fn renew<'a>(
+        &'a self,
+        lease: &'a Lease,
+        duration: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let (id, token) = (as_id(lease.id), lease.token.as_str().to_owned());
+        let duration = duration_millis(duration);
+        self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let changed = connection.execute(
+                "UPDATE deliveries SET lease_until = ?3 WHERE id = ?1 AND state = 'leased' AND token = ?2",
+                params![id, token, now + duration],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    fn settle<'a>(
+        &'a self,
+        lease: &'a Lease,
+        settlement: Settlement,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let (id, token) = (as_id(lease.id), lease.token.as_str().to_owned());
+        let call = self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let (state, next, error) = match settlement {
+                Settlement::Done => (DeliveryState::Done, None, None),
+                Settlement::Retry { at, error } => {
+                    (DeliveryState::Pending, Some(to_millis(at)), Some(error))
+                }
+                Settlement::Dead { error } => (DeliveryState::Dead, None, Some(error)),
+                Settlement::Release => (DeliveryState::Pending, Some(now), None),
+            };
+            connection
+                .prepare_cached(
+                    "UPDATE deliveries SET state = ?3, next_attempt_at = ?4, last_error = COALESCE(?5, last_error), \
+                     token = NULL, lease_until = NULL, updated_at = ?6 \
+                     WHERE id = ?1 AND state = 'leased' AND token = ?2 RETURNING key",
+                )?
+                .query_row(params![id, token, state.as_str(), next, error, now], |row| {
+                    row.get::<_, String>(0)
+                })
+                .optional()
+        });
+        Box::pin(async move {
+            let key = call.await?;
+            Ok(key.is_some_and(|key| {
+                self.wake(&DeliveryKey::from_stored(key));
+                true
+            }))
+        })
+    }
+
+    fn list<'a>(
+        &'a self,
+        filter: &'a Filter,
+    ) -> BoxFuture<'a, Result<Vec<StoredDelivery>, StoreError>> {
+        let filter = filter.clone();
+        self.call(move |connection| {
+            let limit = i64::try_from(filter.limit_or_default()).unwrap_or(i64::MAX);
+            let before = filter.before_id.map_or(i64::MAX, as_id);
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM deliveries WHERE id < ?1 AND (?2 IS NULL OR state = ?2) \
+                     AND (?3 IS NULL OR provider = ?3) AND (?4 IS NULL OR event = ?4) ORDER BY id DESC LIMIT ?5"
+                ))?
+                .query_map(
+                    params![
+                        before,
+                        filter.state.map(DeliveryState::as_str),
+                        filter.provider,
+                        filter.event,
+                        limit
+                    ],
+                    |row| stored(row, false),
+                )?
+                .collect()
+        })
+    }
+
+    fn get(&self, id: u64) -> BoxFuture<'_, Result<Option<StoredDelivery>, StoreError>> {
+        self.call(move |connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS}, body FROM deliveries WHERE id = ?1"
+                ))?
+                .query_row([as_id(id)], |row| stored(row, true))
+                .optional()
+        })
+    }
+
+    fn replay(&self, id: u64) -> BoxFuture<'_, Result<bool, StoreError>> {
+        self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let changed = connection.execute(
+                "UPDATE deliveries SET state = 'pending', next_attempt_at = ?2, updated_at = ?2 \
+                 WHERE id = ?1 AND state = 'dead'",
+                params![as_id(id), now],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    fn replay_dead(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
+        self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let changed = connection.execute(
+                "UPDATE deliveries SET state = 'pending', next_attempt_at = ?1, updated_at = ?1 WHERE state = 'dead'",
+                [now],
+            )?;
+            Ok(changed as u64)
+        })
+    }
+
+    fn purge(&self, which: Purge) -> BoxFuture<'_, Result<u64, StoreError>> {
+        self.call(move |connection| {
+            let states = match which {
+                Purge::Done => "('done')",
+                Purge::Dead => "('dead')",
+                Purge::Settled => "('done', 'dead')",
+            };
+            let deleted = connection.execute(
+                &format!("DELETE FROM deliveries WHERE state IN {states}"),
+                [],
+            )?;
+            Ok(deleted as u64)
+        })
+    }
+
+    fn prune(&self, retention: Retention) -> BoxFuture<'_, Result<u64, StoreError>> {
+        let done_for = duration_millis(retention.done_for.min(self.done_for));
+        let dead_for = duration_millis(retention.dead_for);
+        let max_settled = i64::try_from(retention.max_settled).unwrap_or(i64::MAX);
+        self.call(move |connection| {
+            let now = to_millis(SystemTime::now());
+            let aged = connection.execute(
+                "DELETE FROM deliveries WHERE (state = 'done' AND updated_at <= ?1) \
+                 OR (state = 'dead' AND updated_at <= ?2)",
+                params![now - done_for, now - dead_for],
+            )?;
+            let settled: i64 = connection.query_row(
+                "SELECT COUNT(*) FROM deliveries WHERE state IN ('done', 'dead')",
+                [],
+                |row| row.get(0),
+            )?;
+            let over = (settled - max_settled).max(0);
+            let counted = connection.execute(
+                "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries \
+                 WHERE state IN ('done', 'dead') ORDER BY id LIMIT ?1)",
+                [over],
+            )?;
+            Ok((aged + counted) as u64)
+        })
+    }
+
+    fn counts(&self) -> BoxFuture<'_, Result<Counts, StoreError>> {
+        self.call(|connection| {
+            let mut counts = Counts::default();
+            let mut statement = connection
+                .prepare_cached("SELECT state, COUNT(*) FROM deliveries GROUP BY state")?;
+            let rows = statement.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (state, count) = row?;
+                let count = count.cast_unsigned();
+                match DeliveryState::parse(&state) {
+                    Some(DeliveryState::Pending) => counts.pending = count,
+                    Some(DeliveryState::Leased) => counts.leased = count,
+                    Some(DeliveryState::Done) => counts.done = count,
+                    Some(DeliveryState::Dead) | None => counts.dead += count,
+                }
+            }
+            Ok(counts)
+        })
+    }
+
+    fn unsettled(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
+        self.call(|connection| {
+            connection
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'leased')",
+                )?
+                .query_row([], |row| row.get::<_, i64>(0))
+                .map(i64::cast_unsigned)
+        })
+    }
+}
