@@ -9,7 +9,8 @@
 //!   whole float (`3.0`); any other string is an error naming the field ([`int`]). A
 //!   `number` field likewise accepts a string holding a number ([`number`]).
 //! - An optional object that arrives as `null`, `""` or `{}` reads as absent
-//!   ([`empty_object_as_none`]).
+//!   ([`empty_object_as_none`]); an event's `data` sent as `null` or `""` reads as empty
+//!   ([`empty_as_default`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -38,9 +39,29 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default + PartialEq,
 {
+    Ok(null_or_empty_as_none::<D, T>(deserializer)?.filter(|value| *value != T::default()))
+}
+
+/// An object that may also arrive as `null` or `""`: both read as the type's default, as
+/// an absent field does with `#[serde(default)]`. Any other value is read as `T`, with
+/// `T`'s own error when it is not one.
+pub(crate) fn empty_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(null_or_empty_as_none::<D, T>(deserializer)?.unwrap_or_default())
+}
+
+/// `null` and `""` read as `None`; any other value is read as `T`.
+fn null_or_empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
     struct EmptyAsNone<T>(PhantomData<T>);
 
-    impl<'de, T: Deserialize<'de> + Default + PartialEq> Visitor<'de> for EmptyAsNone<T> {
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for EmptyAsNone<T> {
         type Value = Option<T>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,8 +69,7 @@ where
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
-            let value = T::deserialize(MapAccessDeserializer::new(map))?;
-            Ok(Some(value).filter(|value| *value != T::default()))
+            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {

@@ -33,8 +33,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -44,8 +44,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -55,8 +55,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -66,8 +66,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -77,8 +77,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -88,8 +88,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -99,8 +99,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -110,8 +110,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -121,8 +121,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
 
@@ -132,8 +132,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -143,8 +143,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -157,8 +157,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -170,8 +170,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -181,8 +181,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -192,8 +192,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -203,8 +203,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -216,8 +216,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
 
@@ -227,8 +227,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: UserData,
     }
 
@@ -238,8 +238,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: UserData,
     }
 
@@ -249,8 +249,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: UserData,
     }
 
@@ -260,8 +260,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: UserData,
     }
 
@@ -271,8 +271,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: UserData,
     }
 
@@ -282,8 +282,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: UserData,
     }
 
@@ -295,8 +295,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -306,8 +306,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -317,8 +317,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -328,8 +328,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -339,8 +339,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -350,8 +350,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -361,8 +361,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -372,8 +372,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -383,8 +383,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
 
@@ -394,8 +394,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -405,8 +405,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -416,8 +416,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -427,8 +427,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -438,8 +438,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -449,8 +449,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -460,8 +460,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -471,8 +471,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
 
@@ -482,8 +482,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -493,8 +493,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -504,8 +504,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -515,8 +515,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -526,8 +526,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -537,8 +537,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -548,8 +548,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -559,8 +559,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -570,8 +570,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -581,8 +581,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommunityData,
     }
 
@@ -592,8 +592,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The follow after the event; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The follow after the event; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: Follow,
     }
 
@@ -603,8 +603,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The follow after the event; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The follow after the event; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: Follow,
     }
 
@@ -614,8 +614,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The follow after the event; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The follow after the event; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: Follow,
     }
 
@@ -625,8 +625,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The follow after the event; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The follow after the event; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: Follow,
     }
 
@@ -636,8 +636,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The follow after the event; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The follow after the event; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: Follow,
     }
 
@@ -647,8 +647,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The follow after the event; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The follow after the event; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: Follow,
     }
 
@@ -658,8 +658,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The follow after the event; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The follow after the event; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: Follow,
     }
 
@@ -669,8 +669,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PollData,
     }
 
@@ -680,8 +680,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PollData,
     }
 
@@ -691,8 +691,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PollData,
     }
 
@@ -702,8 +702,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: VideoStreamingData,
     }
 
@@ -713,8 +713,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: VideoStreamingData,
     }
 
@@ -724,8 +724,8 @@ define_events! {
         pub request_id: Option<String>,
         /// Id of the webhook configuration (older deliveries).
         pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The event's data; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: VideoStreamingData,
     }
 
@@ -748,8 +748,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelPushData,
     }
 
@@ -770,8 +770,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelPushData,
     }
 
@@ -792,8 +792,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
 
@@ -814,8 +814,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
 
@@ -836,8 +836,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
 
@@ -858,8 +858,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: FollowPushData,
     }
 
@@ -880,8 +880,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: FollowPushData,
     }
 
@@ -902,8 +902,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: FollowPushData,
     }
 
@@ -924,8 +924,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessagePushData,
     }
 
@@ -946,8 +946,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
 
@@ -968,8 +968,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
 
@@ -990,8 +990,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
 
@@ -1012,8 +1012,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
 
@@ -1034,8 +1034,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: VideoStreamingPushData,
     }
 
@@ -1056,8 +1056,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
 
@@ -1078,8 +1078,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
 
@@ -1100,8 +1100,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
 
@@ -1122,8 +1122,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
 
@@ -1144,8 +1144,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
 
@@ -1166,8 +1166,8 @@ define_events! {
         pub sent_time: Option<String>,
         /// Version of the notification format.
         pub version: Option<String>,
-        /// The notification and what it is about; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
+        /// The notification and what it is about; absent, `null` or `""` reads as empty.
+        #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
 }
