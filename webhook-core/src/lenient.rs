@@ -586,6 +586,41 @@ mod tests {
         ids: Vec<String>,
     }
 
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Count {
+        #[serde(default, deserialize_with = "super::int")]
+        n: Option<i64>,
+    }
+
+    #[test]
+    fn int_reads_numbers_whole_floats_and_numeric_strings() {
+        let read = |json: &str| serde_json::from_str::<Count>(json).map(|count| count.n);
+        for (json, expected) in [
+            (r#"{"n":7}"#, Some(7)),
+            (r#"{"n":-7}"#, Some(-7)),
+            (r#"{"n":7.0}"#, Some(7)),
+            (r#"{"n":"7"}"#, Some(7)),
+            (r#"{"n":" -7 "}"#, Some(-7)),
+            (r#"{"n":"7e2"}"#, Some(700)),
+            (r#"{"n":null}"#, None),
+            (r"{}", None),
+        ] {
+            assert_eq!(read(json).ok(), Some(expected), "{json}");
+        }
+        for json in [
+            r#"{"n":7.5}"#,
+            r#"{"n":"7.5"}"#,
+            r#"{"n":"seven"}"#,
+            r#"{"n":""}"#,
+            r#"{"n":18446744073709551615}"#,
+            r#"{"n":"1e30"}"#,
+            r#"{"n":true}"#,
+        ] {
+            let err = read(json).expect_err(json);
+            assert!(err.to_string().contains("expected i64"), "{json}: {err}");
+        }
+    }
+
     #[test]
     fn one_or_many_accepts_every_shape() {
         let read = |json: &str| serde_json::from_str::<Ids>(json).map(|ids| ids.ids);
