@@ -639,3 +639,29 @@ fn every_field_of_the_spec_has_a_place_in_its_type() {
         missing.into_iter().collect::<Vec<_>>().join("\n")
     );
 }
+
+#[test]
+fn the_crate_docs_list_every_event_with_its_spec_path() {
+    let docs = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs"));
+    let rows: Vec<&str> = docs
+        .lines()
+        .filter(|line| line.starts_with("//! | Amity | `"))
+        .collect();
+    for (path, _) in spec_events() {
+        let name = event_name(&path);
+        let listed = rows.iter().any(|row| {
+            row.starts_with(&format!("//! | Amity | `{name}` | [`amity::"))
+                && row.contains(&format!("`/webhook/{path}`"))
+        });
+        assert!(
+            listed,
+            "the supported events table lacks {name} from /webhook/{path}"
+        );
+    }
+    for name in webhook_core::talkplus::EVENT_NAMES {
+        assert!(
+            docs.contains(&format!("//! | TalkPlus | `{name}` | [`talkplus::")),
+            "the supported events table lacks TalkPlus {name}"
+        );
+    }
+}
