@@ -498,25 +498,38 @@ impl<'de> Deserialize<'de> for KeyName<'de> {
     }
 }
 
-/// Implements `Deserialize` and `Serialize` for a struct declared with
-/// `#[serde(remote = "Self")]`, reading its fields through [`FirstSpelling`] with the
-/// given `(declared, other)` spelling pairs. The struct's own derive does the rest.
+/// Declares a struct whose fields the platform spells more than one way: it derives
+/// `Serialize` (under the declared spellings) and reads through [`FirstSpelling`] with
+/// the given `(declared, other)` spelling pairs. A private copy of the field list carries
+/// the derived reading, so the struct shows no methods beyond its traits.
 macro_rules! first_spelling_wins {
-    ($ty:ident, [$(($declared:literal, $other:literal)),+ $(,)?]) => {
-        impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $ty::deserialize($crate::lenient::FirstSpelling::new(
-                    deserializer,
-                    &[$(($declared, $other)),+],
-                ))
-            }
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident($path:literal) spells [$(($declared:literal, $other:literal)),+ $(,)?] {
+            $($body:tt)*
         }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name { $($body)* }
 
-        impl ::serde::Serialize for $ty {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $ty::serialize(self, serializer)
+        const _: () = {
+            /// The derived reading of the struct, fed through `FirstSpelling`.
+            #[derive(::serde::Deserialize)]
+            #[serde(remote = $path, rename_all = "camelCase")]
+            #[allow(dead_code, unreachable_pub)]
+            struct Declared { $($body)* }
+
+            impl<'de> ::serde::Deserialize<'de> for $name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    Declared::deserialize($crate::lenient::FirstSpelling::new(
+                        deserializer,
+                        &[$(($declared, $other)),+],
+                    ))
+                }
             }
-        }
+        };
     };
 }
 pub(crate) use first_spelling_wins;

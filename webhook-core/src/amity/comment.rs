@@ -22,91 +22,89 @@ open_string_enum! {
     }
 }
 
-/// A comment on a post, a piece of content or a story; a reply is a comment with a parent.
-///
-/// The flag bookkeeping is sent as `hashFlag` or `hashflag`; when a body carries both, the
-/// first one in the body wins.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
-#[serde(remote = "Self", rename_all = "camelCase")]
-pub struct Comment {
-    /// Comment id.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub comment_id: String,
-    /// Internal id of the comment's record (real-time events).
-    #[serde(rename = "_id")]
-    pub record_id: Option<String>,
-    /// Path of the comment's record (real-time events).
-    pub path: Option<String>,
-    /// Id of the author.
-    pub user_id: Option<String>,
-    /// Public id of the author.
-    pub user_public_id: Option<String>,
-    /// Internal id of the author.
-    pub user_internal_id: Option<String>,
-    /// Id of the comment this one replies to.
-    pub parent_id: Option<String>,
-    /// Id of the first comment of the thread.
-    pub root_id: Option<String>,
-    /// Id of what the comment is attached to.
-    pub reference_id: Option<String>,
-    /// Kind of what the comment is attached to.
-    pub reference_type: Option<CommentReferenceType>,
-    /// Kind of content.
-    pub data_type: Option<DataType>,
-    /// Kinds of content, for a comment that holds several.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub data_types: Vec<DataType>,
-    /// Content, e.g. `{"text": "nice"}`; any JSON.
-    #[serde(default)]
-    pub data: Value,
-    /// Application metadata, any JSON.
-    #[serde(default)]
-    pub metadata: Value,
-    /// Number of replies.
-    #[serde(default, deserialize_with = "number")]
-    pub children_number: Option<f64>,
-    /// Ids of the replies.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub children: Vec<String>,
-    /// Sequence number among the comments of its parent.
-    #[serde(default, deserialize_with = "int")]
-    pub segment_number: Option<i64>,
-    /// Number of flags.
-    #[serde(default, deserialize_with = "int")]
-    pub flag_count: Option<i64>,
-    /// Flag bookkeeping, kept as sent. Sent as `hashFlag` or `hashflag`; the first one wins.
-    #[serde(default, rename = "hashFlag")]
-    pub hash_flag: Value,
-    /// Reaction counts by name, e.g. `{"like": 1}`; any JSON.
-    #[serde(default)]
-    pub reactions: Value,
-    /// Total number of reactions.
-    #[serde(default, deserialize_with = "int")]
-    pub reactions_count: Option<i64>,
-    /// The receiving user's own reactions.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub my_reactions: Vec<String>,
-    /// Mentions.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub mentionees: Vec<Mentionee>,
-    /// Attached images.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub attachments: Vec<CommentAttachment>,
-    /// Id of the feed's owner (a user or a community).
-    pub target_id: Option<String>,
-    /// Kind of the feed's owner.
-    pub target_type: Option<TargetType>,
-    /// Whether the comment is deleted.
-    pub is_deleted: Option<bool>,
-    /// Last edit time.
-    pub edited_at: Option<String>,
-    /// Creation time.
-    pub created_at: Option<String>,
-    /// Last update time.
-    pub updated_at: Option<String>,
+first_spelling_wins! {
+    /// A comment on a post, a piece of content or a story; a reply is a comment with a parent.
+    ///
+    /// The flag bookkeeping is sent as `hashFlag` or `hashflag`; when a body carries both, the
+    /// first one in the body wins.
+    pub struct Comment("Comment") spells [("hashFlag", "hashflag")] {
+        /// Comment id.
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub comment_id: String,
+        /// Internal id of the comment's record (real-time events).
+        #[serde(rename = "_id")]
+        pub record_id: Option<String>,
+        /// Path of the comment's record (real-time events).
+        pub path: Option<String>,
+        /// Id of the author.
+        pub user_id: Option<String>,
+        /// Public id of the author.
+        pub user_public_id: Option<String>,
+        /// Internal id of the author.
+        pub user_internal_id: Option<String>,
+        /// Id of the comment this one replies to.
+        pub parent_id: Option<String>,
+        /// Id of the first comment of the thread.
+        pub root_id: Option<String>,
+        /// Id of what the comment is attached to.
+        pub reference_id: Option<String>,
+        /// Kind of what the comment is attached to.
+        pub reference_type: Option<CommentReferenceType>,
+        /// Kind of content.
+        pub data_type: Option<DataType>,
+        /// Kinds of content, for a comment that holds several.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub data_types: Vec<DataType>,
+        /// Content, e.g. `{"text": "nice"}`; any JSON.
+        #[serde(default)]
+        pub data: Value,
+        /// Application metadata, any JSON.
+        #[serde(default)]
+        pub metadata: Value,
+        /// Number of replies.
+        #[serde(default, deserialize_with = "number")]
+        pub children_number: Option<f64>,
+        /// Ids of the replies.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub children: Vec<String>,
+        /// Sequence number among the comments of its parent.
+        #[serde(default, deserialize_with = "int")]
+        pub segment_number: Option<i64>,
+        /// Number of flags.
+        #[serde(default, deserialize_with = "int")]
+        pub flag_count: Option<i64>,
+        /// Flag bookkeeping, kept as sent. Sent as `hashFlag` or `hashflag`; the first one wins.
+        #[serde(default, rename = "hashFlag")]
+        pub hash_flag: Value,
+        /// Reaction counts by name, e.g. `{"like": 1}`; any JSON.
+        #[serde(default)]
+        pub reactions: Value,
+        /// Total number of reactions.
+        #[serde(default, deserialize_with = "int")]
+        pub reactions_count: Option<i64>,
+        /// The receiving user's own reactions.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub my_reactions: Vec<String>,
+        /// Mentions.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub mentionees: Vec<Mentionee>,
+        /// Attached images.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub attachments: Vec<CommentAttachment>,
+        /// Id of the feed's owner (a user or a community).
+        pub target_id: Option<String>,
+        /// Kind of the feed's owner.
+        pub target_type: Option<TargetType>,
+        /// Whether the comment is deleted.
+        pub is_deleted: Option<bool>,
+        /// Last edit time.
+        pub edited_at: Option<String>,
+        /// Creation time.
+        pub created_at: Option<String>,
+        /// Last update time.
+        pub updated_at: Option<String>,
+    }
 }
-
-first_spelling_wins!(Comment, [("hashFlag", "hashflag")]);
 
 /// A file attached to a comment.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]

@@ -155,63 +155,61 @@ open_string_enum! {
     }
 }
 
-/// An Amity user, as chat and social events send it.
-///
-/// The flag bookkeeping is sent as `hashFlag` or `hashflag`; when a body carries both, the
-/// first one in the body wins.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
-#[serde(remote = "Self", rename_all = "camelCase")]
-pub struct User {
-    /// User id.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub user_id: String,
-    /// Internal id of the user's record (real-time events).
-    #[serde(rename = "_id")]
-    pub record_id: Option<String>,
-    /// Path of the user's record (real-time events).
-    pub path: Option<String>,
-    /// The platform's internal user id.
-    pub user_internal_id: Option<String>,
-    /// The user id shown to clients.
-    pub user_public_id: Option<String>,
-    /// Display name.
-    pub display_name: Option<String>,
-    /// Free-text description.
-    pub description: Option<String>,
-    /// Roles.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub roles: Vec<String>,
-    /// What the user may do.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub permissions: Vec<Permission>,
-    /// Id of the avatar file.
-    pub avatar_file_id: Option<String>,
-    /// URL of an avatar hosted elsewhere.
-    pub avatar_custom_url: Option<String>,
-    /// Application metadata, any JSON.
-    #[serde(default)]
-    pub metadata: Value,
-    /// Number of flags.
-    #[serde(default, deserialize_with = "int")]
-    pub flag_count: Option<i64>,
-    /// Flag bookkeeping (`{"bits", "hashes", "hash"}`), kept as sent: its inner shape is
-    /// the platform's business. Sent as `hashFlag` or `hashflag`; the first one wins.
-    #[serde(default, rename = "hashFlag")]
-    pub hash_flag: Value,
-    /// Whether the user is banned across the network.
-    pub is_global_ban: Option<bool>,
-    /// Whether this is a brand account.
-    pub is_brand: Option<bool>,
-    /// Whether the user is deleted.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub is_deleted: bool,
-    /// Creation time.
-    pub created_at: Option<String>,
-    /// Last update time.
-    pub updated_at: Option<String>,
+first_spelling_wins! {
+    /// An Amity user, as chat and social events send it.
+    ///
+    /// The flag bookkeeping is sent as `hashFlag` or `hashflag`; when a body carries both, the
+    /// first one in the body wins.
+    pub struct User("User") spells [("hashFlag", "hashflag")] {
+        /// User id.
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub user_id: String,
+        /// Internal id of the user's record (real-time events).
+        #[serde(rename = "_id")]
+        pub record_id: Option<String>,
+        /// Path of the user's record (real-time events).
+        pub path: Option<String>,
+        /// The platform's internal user id.
+        pub user_internal_id: Option<String>,
+        /// The user id shown to clients.
+        pub user_public_id: Option<String>,
+        /// Display name.
+        pub display_name: Option<String>,
+        /// Free-text description.
+        pub description: Option<String>,
+        /// Roles.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub roles: Vec<String>,
+        /// What the user may do.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub permissions: Vec<Permission>,
+        /// Id of the avatar file.
+        pub avatar_file_id: Option<String>,
+        /// URL of an avatar hosted elsewhere.
+        pub avatar_custom_url: Option<String>,
+        /// Application metadata, any JSON.
+        #[serde(default)]
+        pub metadata: Value,
+        /// Number of flags.
+        #[serde(default, deserialize_with = "int")]
+        pub flag_count: Option<i64>,
+        /// Flag bookkeeping (`{"bits", "hashes", "hash"}`), kept as sent: its inner shape is
+        /// the platform's business. Sent as `hashFlag` or `hashflag`; the first one wins.
+        #[serde(default, rename = "hashFlag")]
+        pub hash_flag: Value,
+        /// Whether the user is banned across the network.
+        pub is_global_ban: Option<bool>,
+        /// Whether this is a brand account.
+        pub is_brand: Option<bool>,
+        /// Whether the user is deleted.
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub is_deleted: bool,
+        /// Creation time.
+        pub created_at: Option<String>,
+        /// Last update time.
+        pub updated_at: Option<String>,
+    }
 }
-
-first_spelling_wins!(User, [("hashFlag", "hashflag")]);
 
 /// An uploaded file: attachments, avatars, thumbnails.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
@@ -272,33 +270,31 @@ pub struct FileMetadata {
     pub is_full: Option<bool>,
 }
 
-/// Who reacted, with which reaction (reaction events).
-///
-/// The public user id is specified as `userPublicIdId`; it is also read as `userPublicId`,
-/// and when a body carries both, the first one in the body wins.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
-#[serde(remote = "Self", rename_all = "camelCase")]
-pub struct Reactor {
-    /// Reaction id.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub reaction_id: String,
-    /// The reaction's name, e.g. `like`.
-    pub reaction_name: Option<String>,
-    /// Id of the user who reacted.
-    pub user_id: Option<String>,
-    /// Public id of the user who reacted (sent as `userPublicIdId` or `userPublicId`; the
-    /// first one wins).
-    #[serde(rename = "userPublicIdId")]
-    pub user_public_id: Option<String>,
-    /// Internal id of the user who reacted.
-    pub user_internal_id: Option<String>,
-    /// Reaction time.
-    pub created_at: Option<String>,
-    /// Last update time.
-    pub updated_at: Option<String>,
+first_spelling_wins! {
+    /// Who reacted, with which reaction (reaction events).
+    ///
+    /// The public user id is specified as `userPublicIdId`; it is also read as `userPublicId`,
+    /// and when a body carries both, the first one in the body wins.
+    pub struct Reactor("Reactor") spells [("userPublicIdId", "userPublicId")] {
+        /// Reaction id.
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub reaction_id: String,
+        /// The reaction's name, e.g. `like`.
+        pub reaction_name: Option<String>,
+        /// Id of the user who reacted.
+        pub user_id: Option<String>,
+        /// Public id of the user who reacted (sent as `userPublicIdId` or `userPublicId`; the
+        /// first one wins).
+        #[serde(rename = "userPublicIdId")]
+        pub user_public_id: Option<String>,
+        /// Internal id of the user who reacted.
+        pub user_internal_id: Option<String>,
+        /// Reaction time.
+        pub created_at: Option<String>,
+        /// Last update time.
+        pub updated_at: Option<String>,
+    }
 }
-
-first_spelling_wins!(Reactor, [("userPublicIdId", "userPublicId")]);
 
 /// The reactions to one message, post or comment (`reactions` of v5 message events).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]

@@ -13,103 +13,101 @@ use crate::lenient::{
     empty_object_as_none, first_spelling_wins, int, null_as_default, one_or_many,
 };
 
-/// A post in a user's or a community's feed.
-///
-/// The flag bookkeeping is sent as `hashFlag` or `hashflag`; when a body carries both, the
-/// first one in the body wins.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
-#[serde(remote = "Self", rename_all = "camelCase")]
-pub struct Post {
-    /// Post id.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub post_id: String,
-    /// Internal id of the post's record (real-time events).
-    #[serde(rename = "_id")]
-    pub record_id: Option<String>,
-    /// Path of the post's record (real-time events).
-    pub path: Option<String>,
-    /// Id of the post this one is a child of (an image or file of a multi-part post).
-    pub parent_post_id: Option<String>,
-    /// Id of the author.
-    pub posted_user_id: Option<String>,
-    /// Public id of the author.
-    pub posted_user_public_id: Option<String>,
-    /// Internal id of the author.
-    pub posted_user_internal_id: Option<String>,
-    /// Id of the user who shared the post.
-    pub shared_user_id: Option<String>,
-    /// Number of shares.
-    #[serde(default, deserialize_with = "int")]
-    pub shared_count: Option<i64>,
-    /// Id of the feed's owner (a user or a community).
-    pub target_id: Option<String>,
-    /// Public id of the feed's owner.
-    pub target_public_id: Option<String>,
-    /// Internal id of the feed's owner.
-    pub target_internal_id: Option<String>,
-    /// Kind of the feed's owner.
-    pub target_type: Option<TargetType>,
-    /// Kind of content.
-    pub data_type: Option<DataType>,
-    /// Content.
-    #[serde(default, deserialize_with = "empty_object_as_none")]
-    pub data: Option<PostContent>,
-    /// Application metadata, any JSON.
-    #[serde(default)]
-    pub metadata: Value,
-    /// Number of flags.
-    #[serde(default, deserialize_with = "int")]
-    pub flag_count: Option<i64>,
-    /// Flag bookkeeping, kept as sent. Sent as `hashFlag` or `hashflag`; the first one wins.
-    #[serde(default, rename = "hashFlag")]
-    pub hash_flag: Value,
-    /// Reaction counts by name, e.g. `{"like": 1}`; any JSON.
-    #[serde(default)]
-    pub reactions: Value,
-    /// Total number of reactions.
-    #[serde(default, deserialize_with = "int")]
-    pub reactions_count: Option<i64>,
-    /// The receiving user's own reactions.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub my_reactions: Vec<String>,
-    /// Number of comments.
-    #[serde(default, deserialize_with = "int")]
-    pub comments_count: Option<i64>,
-    /// Ids of the latest comments.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub comments: Vec<String>,
-    /// Ids of the child posts.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub children: Vec<String>,
-    /// Whether the post is deleted.
-    pub is_deleted: Option<bool>,
-    /// Whether a comment on the post is flagged.
-    pub has_flagged_comment: Option<bool>,
-    /// Whether a child post is flagged.
-    pub has_flagged_children: Option<bool>,
-    /// Id of the feed holding the post.
-    pub feed_id: Option<String>,
-    /// Tags.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub tags: Vec<String>,
-    /// Mentions.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub mentionees: Vec<Mentionee>,
-    /// Number of times the post was seen.
-    #[serde(default, deserialize_with = "int")]
-    pub impression: Option<i64>,
-    /// Number of users who saw the post.
-    #[serde(default, deserialize_with = "int")]
-    pub reach: Option<i64>,
-    /// Last edit time.
-    pub edited_at: Option<String>,
-    /// Creation time.
-    pub created_at: Option<String>,
-    /// Last update time.
-    pub updated_at: Option<String>,
+first_spelling_wins! {
+    /// A post in a user's or a community's feed.
+    ///
+    /// The flag bookkeeping is sent as `hashFlag` or `hashflag`; when a body carries both, the
+    /// first one in the body wins.
+    pub struct Post("Post") spells [("hashFlag", "hashflag")] {
+        /// Post id.
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub post_id: String,
+        /// Internal id of the post's record (real-time events).
+        #[serde(rename = "_id")]
+        pub record_id: Option<String>,
+        /// Path of the post's record (real-time events).
+        pub path: Option<String>,
+        /// Id of the post this one is a child of (an image or file of a multi-part post).
+        pub parent_post_id: Option<String>,
+        /// Id of the author.
+        pub posted_user_id: Option<String>,
+        /// Public id of the author.
+        pub posted_user_public_id: Option<String>,
+        /// Internal id of the author.
+        pub posted_user_internal_id: Option<String>,
+        /// Id of the user who shared the post.
+        pub shared_user_id: Option<String>,
+        /// Number of shares.
+        #[serde(default, deserialize_with = "int")]
+        pub shared_count: Option<i64>,
+        /// Id of the feed's owner (a user or a community).
+        pub target_id: Option<String>,
+        /// Public id of the feed's owner.
+        pub target_public_id: Option<String>,
+        /// Internal id of the feed's owner.
+        pub target_internal_id: Option<String>,
+        /// Kind of the feed's owner.
+        pub target_type: Option<TargetType>,
+        /// Kind of content.
+        pub data_type: Option<DataType>,
+        /// Content.
+        #[serde(default, deserialize_with = "empty_object_as_none")]
+        pub data: Option<PostContent>,
+        /// Application metadata, any JSON.
+        #[serde(default)]
+        pub metadata: Value,
+        /// Number of flags.
+        #[serde(default, deserialize_with = "int")]
+        pub flag_count: Option<i64>,
+        /// Flag bookkeeping, kept as sent. Sent as `hashFlag` or `hashflag`; the first one wins.
+        #[serde(default, rename = "hashFlag")]
+        pub hash_flag: Value,
+        /// Reaction counts by name, e.g. `{"like": 1}`; any JSON.
+        #[serde(default)]
+        pub reactions: Value,
+        /// Total number of reactions.
+        #[serde(default, deserialize_with = "int")]
+        pub reactions_count: Option<i64>,
+        /// The receiving user's own reactions.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub my_reactions: Vec<String>,
+        /// Number of comments.
+        #[serde(default, deserialize_with = "int")]
+        pub comments_count: Option<i64>,
+        /// Ids of the latest comments.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub comments: Vec<String>,
+        /// Ids of the child posts.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub children: Vec<String>,
+        /// Whether the post is deleted.
+        pub is_deleted: Option<bool>,
+        /// Whether a comment on the post is flagged.
+        pub has_flagged_comment: Option<bool>,
+        /// Whether a child post is flagged.
+        pub has_flagged_children: Option<bool>,
+        /// Id of the feed holding the post.
+        pub feed_id: Option<String>,
+        /// Tags.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub tags: Vec<String>,
+        /// Mentions.
+        #[serde(default, deserialize_with = "one_or_many")]
+        pub mentionees: Vec<Mentionee>,
+        /// Number of times the post was seen.
+        #[serde(default, deserialize_with = "int")]
+        pub impression: Option<i64>,
+        /// Number of users who saw the post.
+        #[serde(default, deserialize_with = "int")]
+        pub reach: Option<i64>,
+        /// Last edit time.
+        pub edited_at: Option<String>,
+        /// Creation time.
+        pub created_at: Option<String>,
+        /// Last update time.
+        pub updated_at: Option<String>,
+    }
 }
-
-first_spelling_wins!(Post, [("hashFlag", "hashflag")]);
 
 /// The content of a post.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
