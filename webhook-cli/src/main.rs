@@ -140,7 +140,14 @@ async fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Inbox { command, store } => inbox::run(command, &store).await,
         Command::List => {
-            for platform in [Platform::Talkplus, Platform::Amity] {
+            let platforms = [Platform::Talkplus, Platform::Amity];
+            let width = platforms
+                .iter()
+                .flat_map(|platform| platform.events())
+                .map(|event| event.len())
+                .max()
+                .unwrap_or(0);
+            for platform in platforms {
                 for event in platform.events() {
                     let source = if SAMPLES
                         .iter()
@@ -150,7 +157,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                     } else {
                         "built from the typed event's default value"
                     };
-                    println!("{:<9} {event:<26} {source}", platform.name());
+                    println!("{:<9} {event:<width$}  {source}", platform.name());
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -93,6 +93,17 @@ macro_rules! define_events {
 
         impl $crate::handler::EventOf<$provider> for $enum_name {}
 
+        /// Serializes as the event's own struct does (an unknown event as its body), without
+        /// the event's name.
+        impl ::serde::Serialize for $enum_name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$ty(event) => ::serde::Serialize::serialize(event, serializer),)*
+                    Self::Unknown(unknown) => ::serde::Serialize::serialize(&unknown.raw, serializer),
+                }
+            }
+        }
+
         /// Every event name this crate has a type for, as the platform spells it.
         pub const EVENT_NAMES: &[&str] = &[$($name),*];
 

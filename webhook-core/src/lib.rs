@@ -92,48 +92,113 @@
 //!
 //! # Supported events
 //!
-//! | platform | event name | Rust type |
-//! |---|---|---|
-//! | TalkPlus | `message` | [`talkplus::MessageSent`] |
-//! | TalkPlus | `message_deleted` | [`talkplus::MessageDeleted`] |
-//! | TalkPlus | `reaction_added` | [`talkplus::ReactionAdded`] |
-//! | TalkPlus | `reaction_deleted` | [`talkplus::ReactionDeleted`] |
-//! | TalkPlus | `channel_added` | [`talkplus::ChannelAdded`] |
-//! | TalkPlus | `channel_changed` | [`talkplus::ChannelChanged`] |
-//! | TalkPlus | `channel_removed` | [`talkplus::ChannelRemoved`] |
-//! | TalkPlus | `member_added` | [`talkplus::MemberAdded`] |
-//! | TalkPlus | `member_left` | [`talkplus::MemberLeft`] |
-//! | TalkPlus | `member_muted` | [`talkplus::MemberMuted`] |
-//! | TalkPlus | `member_unmuted` | [`talkplus::MemberUnmuted`] |
-//! | TalkPlus | `member_banned` | [`talkplus::MemberBanned`] |
-//! | TalkPlus | `member_unbanned` | [`talkplus::MemberUnbanned`] |
-//! | TalkPlus | `user_blocked` | [`talkplus::UserBlocked`] |
-//! | TalkPlus | `user_unblocked` | [`talkplus::UserUnblocked`] |
-//! | TalkPlus | any other | [`talkplus::UnknownEvent`] (in [`talkplus::TalkPlusEvent::Unknown`]) |
-//! | Amity | `channel.didAddUsers` | [`amity::ChannelDidAddUsers`] |
-//! | Amity | `channel.didBan` | [`amity::ChannelDidBan`] |
-//! | Amity | `channel.didClose` | [`amity::ChannelDidClose`] |
-//! | Amity | `channel.didCreate` | [`amity::ChannelDidCreate`] |
-//! | Amity | `channel.didJoin` | [`amity::ChannelDidJoin`] |
-//! | Amity | `channel.didLeave` | [`amity::ChannelDidLeave`] |
-//! | Amity | `channel.didRemoveUsers` | [`amity::ChannelDidRemoveUsers`] |
-//! | Amity | `channel.didUpdate` | [`amity::ChannelDidUpdate`] |
-//! | Amity | `channel.didUpdateMeta` | [`amity::ChannelDidUpdateMeta`] |
-//! | Amity | `message.didAddReaction` | [`amity::MessageDidAddReaction`] |
-//! | Amity | `message.didClearflag` | [`amity::MessageDidClearFlag`] |
-//! | Amity | `message.didCreate` | [`amity::MessageDidCreate`] |
-//! | Amity | `message.didDelete` | [`amity::MessageDidDelete`] |
-//! | Amity | `message.didFlag` | [`amity::MessageDidFlag`] |
-//! | Amity | `message.didRemoveReaction` | [`amity::MessageDidRemoveReaction`] |
-//! | Amity | `message.didUnflag` | [`amity::MessageDidUnflag`] |
-//! | Amity | `message.didUpdate` | [`amity::MessageDidUpdate`] |
-//! | Amity | `user.didClearFlag` | [`amity::UserDidClearFlag`] |
-//! | Amity | `user.didCreate` | [`amity::UserDidCreate`] |
-//! | Amity | `user.didFlag` | [`amity::UserDidFlag`] |
-//! | Amity | `user.didUnflag` | [`amity::UserDidUnflag`] |
-//! | Amity | `user.didUpdate` | [`amity::UserDidUpdate`] |
-//! | Amity | `moderation.didBan` | [`amity::ModerationDidBan`] |
-//! | Amity | any other (`follow.*`, `poll.*`, `v3.*`, `video-streaming.*`, …) | [`amity::UnknownEvent`] (in [`amity::AmityEvent::Unknown`]) |
+//! The "from" column names where each type's shape comes from: for Amity, the path of the
+//! event in Amity's webhook specification (a copy is in `fixtures/amity-spec/`; the v5
+//! message events arrive under the chat names and read into the same types, and push
+//! notifications, which carry no `event` field, are named `push-notification/<eventName>`).
+//!
+//! | platform | event name | Rust type | from |
+//! |---|---|---|---|
+//! | TalkPlus | `message` | [`talkplus::MessageSent`] | webhook page sample |
+//! | TalkPlus | `message_deleted` | [`talkplus::MessageDeleted`] | webhook page sample |
+//! | TalkPlus | `reaction_added` | [`talkplus::ReactionAdded`] | webhook page sample |
+//! | TalkPlus | `reaction_deleted` | [`talkplus::ReactionDeleted`] | webhook page sample |
+//! | TalkPlus | `channel_added` | [`talkplus::ChannelAdded`] | webhook page sample |
+//! | TalkPlus | `channel_changed` | [`talkplus::ChannelChanged`] | webhook page sample |
+//! | TalkPlus | `channel_removed` | [`talkplus::ChannelRemoved`] | webhook page sample |
+//! | TalkPlus | `member_added` | [`talkplus::MemberAdded`] | webhook page sample |
+//! | TalkPlus | `member_left` | [`talkplus::MemberLeft`] | webhook page sample |
+//! | TalkPlus | `member_muted` | [`talkplus::MemberMuted`] | webhook page sample |
+//! | TalkPlus | `member_unmuted` | [`talkplus::MemberUnmuted`] | webhook page sample |
+//! | TalkPlus | `member_banned` | [`talkplus::MemberBanned`] | webhook page sample |
+//! | TalkPlus | `member_unbanned` | [`talkplus::MemberUnbanned`] | webhook page sample |
+//! | TalkPlus | `user_blocked` | [`talkplus::UserBlocked`] | webhook page sample |
+//! | TalkPlus | `user_unblocked` | [`talkplus::UserUnblocked`] | webhook page sample |
+//! | TalkPlus | any other | [`talkplus::UnknownEvent`] (in [`talkplus::TalkPlusEvent::Unknown`]) | |
+//! | Amity | `channel.didAddUsers` | [`amity::ChannelDidAddUsers`] | `/webhook/channel.didAddUsers` |
+//! | Amity | `channel.didBan` | [`amity::ChannelDidBan`] | `/webhook/channel.didBan` |
+//! | Amity | `channel.didClose` | [`amity::ChannelDidClose`] | `/webhook/channel.didClose` |
+//! | Amity | `channel.didCreate` | [`amity::ChannelDidCreate`] | `/webhook/channel.didCreate` |
+//! | Amity | `channel.didJoin` | [`amity::ChannelDidJoin`] | `/webhook/channel.didJoin` |
+//! | Amity | `channel.didLeave` | [`amity::ChannelDidLeave`] | `/webhook/channel.didLeave` |
+//! | Amity | `channel.didRemoveUsers` | [`amity::ChannelDidRemoveUsers`] | `/webhook/channel.didRemoveUsers` |
+//! | Amity | `channel.didUpdate` | [`amity::ChannelDidUpdate`] | `/webhook/channel.didUpdate` |
+//! | Amity | `channel.didUpdateMeta` | [`amity::ChannelDidUpdateMeta`] | `/webhook/channel.didUpdateMeta` |
+//! | Amity | `message.didAddReaction` | [`amity::MessageDidAddReaction`] | `/webhook/message.didAddReaction` |
+//! | Amity | `message.didClearflag` | [`amity::MessageDidClearFlag`] | `/webhook/message.didClearflag` |
+//! | Amity | `message.didCreate` | [`amity::MessageDidCreate`] | `/webhook/message.didCreate`, `/webhook/v5.message.didCreate` |
+//! | Amity | `message.didDelete` | [`amity::MessageDidDelete`] | `/webhook/message.didDelete`, `/webhook/v5.message.didDelete` |
+//! | Amity | `message.didFlag` | [`amity::MessageDidFlag`] | `/webhook/message.didFlag` |
+//! | Amity | `message.didRemoveReaction` | [`amity::MessageDidRemoveReaction`] | `/webhook/message.didRemoveReaction` |
+//! | Amity | `message.didUnflag` | [`amity::MessageDidUnflag`] | `/webhook/message.didUnflag` |
+//! | Amity | `message.didUpdate` | [`amity::MessageDidUpdate`] | `/webhook/message.didUpdate`, `/webhook/v5.message.didUpdate` |
+//! | Amity | `user.didClearFlag` | [`amity::UserDidClearFlag`] | `/webhook/user.didClearFlag` |
+//! | Amity | `user.didCreate` | [`amity::UserDidCreate`] | `/webhook/user.didCreate` |
+//! | Amity | `user.didFlag` | [`amity::UserDidFlag`] | `/webhook/user.didFlag` |
+//! | Amity | `user.didUnflag` | [`amity::UserDidUnflag`] | `/webhook/user.didUnflag` |
+//! | Amity | `user.didUpdate` | [`amity::UserDidUpdate`] | `/webhook/user.didUpdate` |
+//! | Amity | `moderation.didBan` | [`amity::ModerationDidBan`] | `/webhook/moderation.didBan` |
+//! | Amity | `v3.post.didAddReaction` | [`amity::PostDidAddReaction`] | `/webhook/v3.post.didAddReaction` |
+//! | Amity | `v3.post.didApprove` | [`amity::PostDidApprove`] | `/webhook/v3.post.didApprove` |
+//! | Amity | `v3.post.didCreate` | [`amity::PostDidCreate`] | `/webhook/v3.post.didCreate` |
+//! | Amity | `v3.post.didDecline` | [`amity::PostDidDecline`] | `/webhook/v3.post.didDecline` |
+//! | Amity | `v3.post.didDelete` | [`amity::PostDidDelete`] | `/webhook/v3.post.didDelete` |
+//! | Amity | `v3.post.didFlag` | [`amity::PostDidFlag`] | `/webhook/v3.post.didFlag` |
+//! | Amity | `v3.post.didRemoveReaction` | [`amity::PostDidRemoveReaction`] | `/webhook/v3.post.didRemoveReaction` |
+//! | Amity | `v3.post.didUnflag` | [`amity::PostDidUnflag`] | `/webhook/v3.post.didUnflag` |
+//! | Amity | `v3.post.didUpdate` | [`amity::PostDidUpdate`] | `/webhook/v3.post.didUpdate` |
+//! | Amity | `v3.comment.didAddReaction` | [`amity::CommentDidAddReaction`] | `/webhook/v3.comment.didAddReaction` |
+//! | Amity | `v3.comment.didCreate` | [`amity::CommentDidCreate`] | `/webhook/v3.comment.didCreate` |
+//! | Amity | `v3.comment.didDelete` | [`amity::CommentDidDelete`] | `/webhook/v3.comment.didDelete` |
+//! | Amity | `v3.comment.didFlag` | [`amity::CommentDidFlag`] | `/webhook/v3.comment.didFlag` |
+//! | Amity | `v3.comment.didRemoveReaction` | [`amity::CommentDidRemoveReaction`] | `/webhook/v3.comment.didRemoveReaction` |
+//! | Amity | `v3.comment.didReply` | [`amity::CommentDidReply`] | `/webhook/v3.comment.didReply` |
+//! | Amity | `v3.comment.didUnflag` | [`amity::CommentDidUnflag`] | `/webhook/v3.comment.didUnflag` |
+//! | Amity | `v3.comment.didUpdate` | [`amity::CommentDidUpdate`] | `/webhook/v3.comment.didUpdate` |
+//! | Amity | `v3.community.didAddUsers` | [`amity::CommunityDidAddUsers`] | `/webhook/v3.community.didAddUsers` |
+//! | Amity | `v3.community.didBan` | [`amity::CommunityDidBan`] | `/webhook/v3.community.didBan` |
+//! | Amity | `v3.community.didCreate` | [`amity::CommunityDidCreate`] | `/webhook/v3.community.didCreate` |
+//! | Amity | `v3.community.didDelete` | [`amity::CommunityDidDelete`] | `/webhook/v3.community.didDelete` |
+//! | Amity | `v3.community.didJoin` | [`amity::CommunityDidJoin`] | `/webhook/v3.community.didJoin` |
+//! | Amity | `v3.community.didLeave` | [`amity::CommunityDidLeave`] | `/webhook/v3.community.didLeave` |
+//! | Amity | `v3.community.didRemoveUsers` | [`amity::CommunityDidRemoveUsers`] | `/webhook/v3.community.didRemoveUsers` |
+//! | Amity | `v3.community.didRoleChange` | [`amity::CommunityDidRoleChange`] | `/webhook/v3.community.didRoleChange` |
+//! | Amity | `v3.community.didUnban` | [`amity::CommunityDidUnban`] | `/webhook/v3.community.didUnban` |
+//! | Amity | `v3.community.didUpdate` | [`amity::CommunityDidUpdate`] | `/webhook/v3.community.didUpdate` |
+//! | Amity | `follow.didAcceptRequest` | [`amity::FollowDidAcceptRequest`] | `/webhook/follow.didAcceptRequest` |
+//! | Amity | `follow.didCancelRequest` | [`amity::FollowDidCancelRequest`] | `/webhook/follow.didCancelRequest` |
+//! | Amity | `follow.didCreate` | [`amity::FollowDidCreate`] | `/webhook/follow.didCreate` |
+//! | Amity | `follow.didDeclineRequest` | [`amity::FollowDidDeclineRequest`] | `/webhook/follow.didDeclineRequest` |
+//! | Amity | `follow.didDeleteFollower` | [`amity::FollowDidDeleteFollower`] | `/webhook/follow.didDeleteFollower` |
+//! | Amity | `follow.didRequest` | [`amity::FollowDidRequest`] | `/webhook/follow.didRequest` |
+//! | Amity | `follow.didUnfollow` | [`amity::FollowDidUnfollow`] | `/webhook/follow.didUnfollow` |
+//! | Amity | `poll.didCreate` | [`amity::PollDidCreate`] | `/webhook/poll.didCreate` |
+//! | Amity | `poll.didUpdate` | [`amity::PollDidUpdate`] | `/webhook/poll.didUpdate` |
+//! | Amity | `poll.didVote` | [`amity::PollDidVote`] | `/webhook/poll.didVote` |
+//! | Amity | `video-streaming.didRecord` | [`amity::VideoStreamingDidRecord`] | `/webhook/video-streaming.didRecord` |
+//! | Amity | `video-streaming.didStart` | [`amity::VideoStreamingDidStart`] | `/webhook/video-streaming.didStart` |
+//! | Amity | `video-streaming.didStop` | [`amity::VideoStreamingDidStop`] | `/webhook/video-streaming.didStop` |
+//! | Amity | `push-notification/channel.created` | [`amity::PushChannelCreated`] | `/webhook/push-notification/channel.created` |
+//! | Amity | `push-notification/channel.joined` | [`amity::PushChannelJoined`] | `/webhook/push-notification/channel.joined` |
+//! | Amity | `push-notification/comment.created` | [`amity::PushCommentCreated`] | `/webhook/push-notification/comment.created` |
+//! | Amity | `push-notification/comment.reacted` | [`amity::PushCommentReacted`] | `/webhook/push-notification/comment.reacted` |
+//! | Amity | `push-notification/comment.replied` | [`amity::PushCommentReplied`] | `/webhook/push-notification/comment.replied` |
+//! | Amity | `push-notification/follow.accepted` | [`amity::PushFollowAccepted`] | `/webhook/push-notification/follow.accepted` |
+//! | Amity | `push-notification/follow.created` | [`amity::PushFollowCreated`] | `/webhook/push-notification/follow.created` |
+//! | Amity | `push-notification/follow.requested` | [`amity::PushFollowRequested`] | `/webhook/push-notification/follow.requested` |
+//! | Amity | `push-notification/message.created` | [`amity::PushMessageCreated`] | `/webhook/push-notification/message.created` |
+//! | Amity | `push-notification/post.approved` | [`amity::PushPostApproved`] | `/webhook/push-notification/post.approved` |
+//! | Amity | `push-notification/post.created` | [`amity::PushPostCreated`] | `/webhook/push-notification/post.created` |
+//! | Amity | `push-notification/post.need-reviewing` | [`amity::PushPostNeedReviewing`] | `/webhook/push-notification/post.need-reviewing` |
+//! | Amity | `push-notification/post.reacted` | [`amity::PushPostReacted`] | `/webhook/push-notification/post.reacted` |
+//! | Amity | `push-notification/video-streaming.started` | [`amity::PushVideoStreamingStarted`] | `/webhook/push-notification/video-streaming.started` |
+//! | Amity | `push-notification/mention-comment.created` | [`amity::PushMentionCommentCreated`] | `/webhook/push-notification/mention-comment.created` |
+//! | Amity | `push-notification/mention-comment.replied` | [`amity::PushMentionCommentReplied`] | `/webhook/push-notification/mention-comment.replied` |
+//! | Amity | `push-notification/mention-post.created` | [`amity::PushMentionPostCreated`] | `/webhook/push-notification/mention-post.created` |
+//! | Amity | `push-notification/mention-user-feed-comment.created` | [`amity::PushMentionUserFeedCommentCreated`] | `/webhook/push-notification/mention-user-feed-comment.created` |
+//! | Amity | `push-notification/mention-user-feed-comment.replied` | [`amity::PushMentionUserFeedCommentReplied`] | `/webhook/push-notification/mention-user-feed-comment.replied` |
+//! | Amity | `push-notification/mention-user-feed-post.created` | [`amity::PushMentionUserFeedPostCreated`] | `/webhook/push-notification/mention-user-feed-post.created` |
+//! | Amity | any other | [`amity::UnknownEvent`] (in [`amity::AmityEvent::Unknown`]) | |
 //!
 //! # Signature schemes
 //!

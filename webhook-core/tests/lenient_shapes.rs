@@ -186,14 +186,17 @@ fn unknown_events_keep_name_and_body() {
         }
         other => panic!("expected Unknown, got {other:?}"),
     }
+    // Names outside the specification, shaped like the ones in it.
     for name in [
         "follow.didFollow",
-        "poll.didVote",
-        "v3.post.didCreate",
-        "v3.comment.didCreate",
-        "v3.community.didJoin",
-        "video-streaming.didStart",
+        "poll.didClose",
+        "v3.story.didCreate",
+        "v4.post.didCreate",
+        "v3.community.didArchive",
+        "video-streaming.didPause",
+        "push-notification/story.created",
     ] {
+        assert!(!amity::EVENT_NAMES.contains(&name), "{name} has a type");
         let body = json!({"event": name, "data": {"anything": [1]}}).to_string();
         let ev = AmityEvent::parse(name, &body).expect("unknown is not an error");
         assert_eq!(ev.name(), name);
@@ -265,4 +268,193 @@ fn a_body_that_is_not_json_is_an_error() {
             "{body:?}: {err:?}"
         );
     }
+}
+
+/// An Amity user with `fields` (a JSON object's inside) in a `user.didFlag` body.
+fn amity_user(fields: &str) -> Result<amity::UserDidFlag, PayloadError> {
+    amity::UserDidFlag::parse(&format!(
+        r#"{{"event":"user.didFlag","data":{{"users":[{{"userId":"u",{fields}}}]}}}}"#
+    ))
+}
+
+#[test]
+fn both_spellings_of_a_field_on_one_object_first_one_wins() {
+    let ev = amity_user(r#""hashFlag":{"bits":1},"hashflag":{"bits":2}"#).expect("both spellings");
+    assert_eq!(ev.data.users[0].hash_flag, json!({"bits": 1}));
+    let ev = amity_user(r#""hashflag":{"bits":2},"hashFlag":{"bits":1}"#).expect("both spellings");
+    assert_eq!(ev.data.users[0].hash_flag, json!({"bits": 2}));
+    // The later spelling is skipped unread: not even its shape matters.
+    let ev = amity_user(r#""hashFlag":null,"hashflag":{"bits":2}"#).expect("both spellings");
+    assert_eq!(ev.data.users[0].hash_flag, json!(null));
+
+    // Written out: `json!` would sort the keys.
+    let body = r#"{"event":"message.didFlag","data":{"messages":[{"messageId":"m","hashflag":{"bits":3},"hashFlag":{"bits":4}}]}}"#;
+    let ev = amity::MessageDidFlag::parse(body).expect("both spellings");
+    assert_eq!(ev.data.messages[0].hash_flag, json!({"bits": 3}));
+
+    for (first, second, winner) in [("channel", "channels", "c1"), ("channels", "channel", "c1")] {
+        let body = format!(
+            r#"{{"event":"channel.didCreate","data":{{"{first}":[{{"channelId":"c1"}}],"{second}":"not even a channel"}}}}"#
+        );
+        let ev =
+            amity::ChannelDidCreate::parse(&body).unwrap_or_else(|err| panic!("{body}: {err}"));
+        assert_eq!(ev.data.channel.len(), 1);
+        assert_eq!(ev.data.channel[0].channel_id, winner);
+    }
+
+    let body = r#"{"event":"message.didCreate","data":{"message":{"messageId":"one"},"messages":[{"messageId":"two"}]}}"#;
+    let ev = amity::MessageDidCreate::parse(body).expect("both spellings");
+    assert_eq!(ev.data.messages.len(), 1);
+    assert_eq!(ev.data.messages[0].message_id, "one");
+
+    let body =
+        r#"{"event":"user.didUpdate","data":{"users":[{"userId":"a"}],"user":{"userId":"b"}}}"#;
+    let ev = amity::UserDidUpdate::parse(body).expect("both spellings");
+    let ids: Vec<&str> = ev.data.users.iter().map(|u| u.user_id.as_str()).collect();
+    assert_eq!(ids, ["a"]);
+
+    let body = r#"{"event":"v3.post.didAddReaction","data":{"reactor":{"userPublicId":"bob","userPublicIdId":"someone else"}}}"#;
+    let ev = amity::PostDidAddReaction::parse(body).expect("both spellings");
+    let reactor = ev.data.reactor.expect("reactor");
+    assert_eq!(reactor.user_public_id.as_deref(), Some("bob"));
+}
+
+#[test]
+fn each_spelling_alone_is_read() {
+    for key in ["hashFlag", "hashflag"] {
+        let body = json!({"event": "v3.comment.didFlag", "data": {
+            "comments": [{"commentId": "c", key: {"bits": 5}}],
+            "posts": [],
+        }})
+        .to_string();
+        let ev = amity::CommentDidFlag::parse(&body).expect("one spelling");
+        assert_eq!(ev.data.comments[0].hash_flag, json!({"bits": 5}), "{key}");
+    }
+    let body = r#"{"event":"v3.post.didAddReaction","data":{"reactor":{"userPublicIdId":"bob"}}}"#;
+    let ev = amity::PostDidAddReaction::parse(body).expect("spec spelling");
+    assert_eq!(
+        ev.data.reactor.and_then(|r| r.user_public_id).as_deref(),
+        Some("bob")
+    );
+    // Keys written with escapes are still recognised.
+    let ev = amity_user(r#""hash\u0046lag":{"bits":6}"#).expect("escaped key");
+    assert_eq!(ev.data.users[0].hash_flag, json!({"bits": 6}));
+}
+
+#[test]
+fn hash_flag_null_parses() {
+    for key in ["hashFlag", "hashflag"] {
+        let ev = amity_user(&format!(r#""{key}":null"#)).expect("null hashFlag");
+        assert_eq!(ev.data.users[0].hash_flag, json!(null), "{key}");
+    }
+    let ev = amity::MessageDidCreate::parse(
+        r#"{"event":"message.didCreate","data":{"messages":[{"messageId":"m","hashFlag":null}]}}"#,
+    )
+    .expect("null hashFlag");
+    assert_eq!(ev.data.messages[0].hash_flag, json!(null));
+}
+
+#[test]
+fn an_empty_string_where_an_optional_object_is_expected_reads_as_absent() {
+    let ev = talkplus::MessageDeleted::parse(&talkplus_deleted(r#""""#)).expect("sender \"\"");
+    assert_eq!(ev.sender, None);
+    let body = json!({"event": "message", "channel": {"id": "c", "lastMessage": ""},
+        "sender": "", "message": {"id": "m"}})
+    .to_string();
+    let ev = talkplus::MessageSent::parse(&body).expect("empty strings");
+    assert_eq!((ev.sender, ev.channel.last_message), (None, None));
+
+    let body = json!({"event": "message.didAddReaction", "data": {
+        "messages": [{"messageId": "m", "latestReaction": ""}], "reactor": ""}})
+    .to_string();
+    let ev = amity::MessageDidAddReaction::parse(&body).expect("empty strings");
+    assert_eq!(ev.data.reactor, None);
+    assert_eq!(ev.data.messages[0].latest_reaction, None);
+
+    let body = json!({"event": "channel.didUpdate", "data": {"channel": [{"channelId": "c",
+        "avatar": {"fileId": "f", "attributes": ""}}]}})
+    .to_string();
+    let ev = amity::ChannelDidUpdate::parse(&body).expect("empty strings");
+    let avatar = ev.data.channel[0].avatar.as_ref().expect("avatar");
+    assert_eq!((avatar.file_id.as_str(), &avatar.attributes), ("f", &None));
+
+    // An event's whole data sent as "" reads as empty, as null does.
+    let ev = amity::PollDidVote::parse(r#"{"event":"poll.didVote","data":""}"#).expect("data \"\"");
+    assert_eq!(ev.data, amity::PollData::default());
+
+    // Any other string is still wrong, and says where.
+    let err = talkplus::MessageDeleted::parse(&talkplus_deleted(r#""u1""#))
+        .expect_err("a sender is an object");
+    assert!(
+        matches!(&err, PayloadError::InvalidShape { path, reason, .. }
+            if path == "sender" && reason.contains("expected struct User")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn numbers_sent_as_strings_parse_as_numbers() {
+    let body = json!({"event": "channel_added", "channel": {"id": "c", "memberCount": "3",
+        "maxMemberCount": " 100 ", "createdAt": "1583921400000", "updatedAt": 5.0,
+        "members": [{"id": "u", "muteExpiresAt": "1716873953000"}]}})
+    .to_string();
+    let ev = talkplus::ChannelAdded::parse(&body).expect("numbers as strings");
+    assert_eq!(ev.channel.member_count, Some(3));
+    assert_eq!(ev.channel.max_member_count, Some(100));
+    assert_eq!(ev.channel.created_at, Some(1_583_921_400_000));
+    assert_eq!(ev.channel.updated_at, Some(5));
+    assert_eq!(
+        ev.channel.members[0].mute_expires_at,
+        Some(1_716_873_953_000)
+    );
+
+    let body = json!({"event": "channel.didCreate", "data": {"channel": [{"channelId": "c",
+        "memberCount": "3", "messageCount": "-1", "rateLimitWindow": "1e3",
+        "autoDeleteMessageByFlagLimit": "2.5"}]}})
+    .to_string();
+    let ev = amity::ChannelDidCreate::parse(&body).expect("numbers as strings");
+    let channel = &ev.data.channel[0];
+    assert_eq!(channel.member_count, Some(3));
+    assert_eq!(channel.message_count, Some(-1));
+    assert_eq!(channel.rate_limit_window, Some(1000));
+    assert_eq!(channel.auto_delete_message_by_flag_limit, Some(2.5));
+}
+
+#[test]
+fn a_string_that_is_no_number_stays_an_error_with_its_path() {
+    let err = talkplus::ChannelAdded::parse(
+        r#"{"event":"channel_added","channel":{"id":"c","memberCount":"three"}}"#,
+    )
+    .expect_err("not a number");
+    assert!(
+        matches!(&err, PayloadError::InvalidShape { path, reason, .. }
+            if path == "channel.memberCount" && reason.contains("\"three\"")),
+        "{err:?}"
+    );
+
+    for (count, what) in [
+        (r#""3.5""#, "a fraction"),
+        (r#""""#, "empty"),
+        ("3.5", "a fraction"),
+    ] {
+        let body = format!(
+            r#"{{"event":"channel.didCreate","data":{{"channel":[{{"channelId":"c","memberCount":{count}}}]}}}}"#
+        );
+        let err = amity::ChannelDidCreate::parse(&body).expect_err(what);
+        assert!(
+            matches!(&err, PayloadError::InvalidShape { path, reason, .. }
+                if path == "data.channel[0].memberCount" && reason.contains("expected i64")),
+            "{count}: {err:?}"
+        );
+    }
+
+    let err = amity::PollDidVote::parse(
+        r#"{"event":"poll.didVote","data":{"polls":[{"answers":[{"voteCount":"many"}]}]}}"#,
+    )
+    .expect_err("not a number");
+    assert!(
+        matches!(&err, PayloadError::InvalidShape { path, reason, .. }
+            if path == "data.polls[0].answers[0].voteCount" && reason.contains("a number")),
+        "{err:?}"
+    );
 }

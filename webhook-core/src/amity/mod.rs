@@ -1,19 +1,71 @@
-//! Amity (formerly Eko, now also social.plus): its provider, signature schemes and chat
+//! Amity (formerly Eko, now also social.plus): its provider, signature schemes and
 //! events.
 //!
 //! Amity signs with `x-amity-signature` (base64 of HMAC-SHA256 over the raw body, keyed with
 //! the webhook secret) and, in its older form, `X-EKO-Signature: sha1=<hex HMAC-SHA1>`. A
 //! delivery may carry both; the current one then decides, as Amity's documentation says.
-//! Events outside chat (`follow.*`, `poll.*`, `v3.*`, `video-streaming.*`) arrive as
-//! [`AmityEvent::Unknown`] with their name and body.
+//!
+//! Every event of Amity's webhook specification has a type, grouped by family: chat
+//! (`channel.*`, `message.*`, `user.*`, `moderation.didBan`), social (`v3.post.*`,
+//! `v3.comment.*`, `v3.community.*`, `follow.*`, `poll.*`, `video-streaming.*`) and push
+//! notifications (`push-notification/*`). An event outside the specification arrives as
+//! [`AmityEvent::Unknown`] with its name and body.
+//!
+//! # Reading what Amity sends
+//!
+//! A real delivery is never refused for its shape when it can be read at all:
+//! - every field but the objects' ids may be absent or `null`; ids then read as `""`;
+//! - unknown fields are ignored, and string enums keep values this crate does not know in
+//!   their `Other` variant;
+//! - times are kept as the strings sent; integers are `Option<i64>` and also accept a
+//!   string holding one (`"memberCount": "3"`); `number` fields are `Option<f64>`;
+//! - an optional object sent as `""` or `{}` reads as absent; a list may also be sent as
+//!   one value;
+//! - free-form objects (`metadata`, a message's `data`) are [`serde_json::Value`];
+//! - a field sent under two spellings (`hashFlag`/`hashflag`, `channel`/`channels`,
+//!   `messages`/`message`, `users`/`user`, `userPublicIdId`/`userPublicId`) is read under
+//!   either; when a body carries both, **the first one in the body wins** and the other is
+//!   skipped unread.
+//!
+//! v5 message events arrive under the chat names and read into [`MessageData`], which
+//! holds both shapes. Push notifications have their own envelope and are named
+//! `push-notification/<eventName>`; see [`PushChannelCreated`] and the `*PushData` types.
 
-mod model;
+mod chat;
+mod comment;
+mod common;
+mod community;
+mod events;
+mod follow;
+mod poll;
+mod post;
+mod push;
+mod video;
 
-pub use model::{
-    Channel, ChannelData, ChannelType, Message, MessageData, MessageType, User, UserData,
+pub use chat::{
+    Channel, ChannelData, ChannelType, Message, MessageData, MessageFeed, MessageType, UserData,
+};
+pub use comment::{Comment, CommentAttachment, CommentData, CommentReferenceType};
+pub use common::{
+    DataType, File, FileAttributes, FileMetadata, FileType, LatestReaction, Mentionee,
+    MentioneeType, NotificationMode, Permission, Reaction, Reactor, TargetType, User,
+};
+pub use community::{
+    Community, CommunityCategory, CommunityData, CommunityUser, Feed, FeedType, Membership,
+};
+pub use events::*;
+pub use follow::{Follow, FollowStatus};
+pub use poll::{Poll, PollAnswer, PollData};
+pub use post::{Post, PostContent, PostData, VideoFileIds};
+pub use push::{
+    ChannelPushData, CommentPushData, FollowPushData, MessagePushData, PostPushData,
+    VideoStreamingPushData,
+};
+pub use video::{
+    Recording, RecordingFile, Resolution, StreamPlatform, StreamStatus, StreamUrl,
+    StreamUrlComponents, VideoStreaming, VideoStreamingData, WatcherUrls,
 };
 
-use crate::events_macro::define_events;
 use crate::provider::{DeliveryIdSource, Provider};
 use crate::verify::{Algorithm, Encoding, SignatureScheme};
 
@@ -62,263 +114,3 @@ impl Provider for Amity {
 
 /// An Amity event this crate has no type for.
 pub type UnknownEvent = crate::UnknownEvent<Amity>;
-
-define_events! {
-    provider = Amity;
-
-    /// Every Amity chat event, for handlers that take them all.
-    enum AmityEvent;
-
-    /// Users were added to a channel (`adderId` says who added them).
-    "channel.didAddUsers" => ChannelDidAddUsers {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// Users were banned from a channel.
-    "channel.didBan" => ChannelDidBan {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// A channel was closed.
-    "channel.didClose" => ChannelDidClose {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// A channel was created.
-    "channel.didCreate" => ChannelDidCreate {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// Users joined a channel.
-    "channel.didJoin" => ChannelDidJoin {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// Users left a channel.
-    "channel.didLeave" => ChannelDidLeave {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// Users were removed from a channel (`removerId` says who removed them).
-    "channel.didRemoveUsers" => ChannelDidRemoveUsers {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// A channel was updated.
-    "channel.didUpdate" => ChannelDidUpdate {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// A channel's metadata was updated.
-    "channel.didUpdateMeta" => ChannelDidUpdateMeta {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: ChannelData,
-    }
-
-    /// A user reacted to a message.
-    "message.didAddReaction" => MessageDidAddReaction {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A message's flags were cleared (the platform spells it with a lowercase f).
-    "message.didClearflag" => MessageDidClearFlag {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A message was sent.
-    "message.didCreate" => MessageDidCreate {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A message was deleted.
-    "message.didDelete" => MessageDidDelete {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A message was flagged.
-    "message.didFlag" => MessageDidFlag {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A user took back a reaction.
-    "message.didRemoveReaction" => MessageDidRemoveReaction {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A flag was removed from a message.
-    "message.didUnflag" => MessageDidUnflag {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A message was edited.
-    "message.didUpdate" => MessageDidUpdate {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: MessageData,
-    }
-
-    /// A user's flags were cleared.
-    "user.didClearFlag" => UserDidClearFlag {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: UserData,
-    }
-
-    /// A user was created.
-    "user.didCreate" => UserDidCreate {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: UserData,
-    }
-
-    /// A user was flagged.
-    "user.didFlag" => UserDidFlag {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: UserData,
-    }
-
-    /// A flag was removed from a user.
-    "user.didUnflag" => UserDidUnflag {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: UserData,
-    }
-
-    /// A user was updated.
-    "user.didUpdate" => UserDidUpdate {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: UserData,
-    }
-
-    /// Users were banned across the application.
-    "moderation.didBan" => ModerationDidBan {
-        /// Id of this request, stable across retries (older deliveries).
-        pub request_id: Option<String>,
-        /// Id of the webhook configuration (older deliveries).
-        pub webhook_id: Option<String>,
-        /// The event's data; absent or `null` reads as empty.
-        #[serde(default, deserialize_with = "crate::lenient::null_as_default")]
-        pub data: UserData,
-    }
-}

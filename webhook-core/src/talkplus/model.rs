@@ -71,8 +71,10 @@ pub struct Channel {
     /// Application-defined private tag.
     pub private_tag: Option<String>,
     /// Number of members.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub member_count: Option<i64>,
     /// Member limit.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub max_member_count: Option<i64>,
     /// Application metadata; documented as string to string, read as any JSON.
     #[serde(default)]
@@ -101,14 +103,19 @@ pub struct Channel {
     #[serde(rename = "pushNotificationSoundIOS")]
     pub push_notification_sound_ios: Option<String>,
     /// Unread message count.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub unread_count: Option<i64>,
     /// Last read time.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub last_read_at: Option<i64>,
     /// Last message time.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub last_sent_at: Option<i64>,
     /// Last update time (`0` when never updated).
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub updated_at: Option<i64>,
     /// Creation time.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub created_at: Option<i64>,
     /// The latest message, `None` when the channel has none (absent, `null` or `{}`).
     #[serde(default, deserialize_with = "crate::lenient::empty_object_as_none")]
@@ -135,14 +142,19 @@ pub struct User {
     #[serde(default)]
     pub member_info: Value,
     /// When a mute ends (muted members only).
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub mute_expires_at: Option<i64>,
     /// Last read time in the channel (members only).
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub last_read_at: Option<i64>,
     /// Last send time in the channel (members only).
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub last_sent_at: Option<i64>,
     /// Last update time.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub updated_at: Option<i64>,
     /// Creation time.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub created_at: Option<i64>,
 }
 
@@ -182,8 +194,10 @@ pub struct Message {
     /// Id of the message this one replies to.
     pub parent_message_id: Option<String>,
     /// Creation time.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub created_at: Option<i64>,
     /// Last update time.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub updated_at: Option<i64>,
 }
 
