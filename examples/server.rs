@@ -11,6 +11,7 @@
 //! | `WEBHOOK_MODE` | `inline` | `inbox`: answer 202 once the delivery is recorded, run handlers after, retry failures |
 //! | `WEBHOOK_STORE` | `webhook-inbox.db` | the embedded store's file (`memory`: nothing kept across restarts) |
 //! | `REDIS_URL` | — | keep deliveries in Redis instead, shared by every instance |
+//! | `WEBHOOK_REDIS_PREFIX` | `webhook:` | the prefix of the server's keys in Redis |
 //! | `WEBHOOK_DEDUP` | `on` | `off`: record nothing (no deduplication, no dead letters), for benchmarks |
 //! | `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_RETRY_DELAY_MS` | 10, 2000 | inbox retries: attempts in all, first wait (doubling) |
 //! | `WEBHOOK_LEASE_MS` | 30000 | how long a dead instance's deliveries wait before another takes them over |

@@ -52,8 +52,14 @@ pub enum Mode {
 pub enum StoreChoice {
     /// One local SQLite file (the default; `WEBHOOK_STORE` names it).
     Embedded(PathBuf),
-    /// Redis at this URL (`REDIS_URL`), shared by every instance.
-    Redis(String),
+    /// Redis at this URL (`REDIS_URL`), shared by every instance, its keys under a prefix
+    /// (`WEBHOOK_REDIS_PREFIX`, default `webhook:`).
+    Redis {
+        /// The URL, which may carry a password.
+        url: String,
+        /// The key prefix.
+        prefix: String,
+    },
     /// This process's memory (`WEBHOOK_STORE=memory`): forgotten on restart.
     Memory,
     /// Nowhere (`WEBHOOK_DEDUP=off`, for benchmarks): no deduplication, no dead letters.
@@ -65,7 +71,10 @@ impl std::fmt::Debug for StoreChoice {
         match self {
             Self::Embedded(path) => f.debug_tuple("Embedded").field(path).finish(),
             // A Redis URL may carry a password.
-            Self::Redis(_) => f.write_str("Redis"),
+            Self::Redis { prefix, .. } => f
+                .debug_struct("Redis")
+                .field("prefix", prefix)
+                .finish_non_exhaustive(),
             Self::Memory => f.write_str("Memory"),
             Self::Off => f.write_str("Off"),
         }
@@ -163,7 +172,10 @@ impl Config {
             (Some(other), _, _) if other != "on" => {
                 return Err(format!("WEBHOOK_DEDUP={other:?}: expected `on` or `off`"));
             }
-            (_, Some(url), _) => StoreChoice::Redis(url),
+            (_, Some(url), _) => StoreChoice::Redis {
+                url,
+                prefix: var("WEBHOOK_REDIS_PREFIX").unwrap_or_else(|| "webhook:".to_owned()),
+            },
             (_, None, Some(memory)) if memory == "memory" => StoreChoice::Memory,
             (_, None, path) => StoreChoice::Embedded(PathBuf::from(
                 path.unwrap_or_else(|| DEFAULT_STORE_FILE.to_owned()),
@@ -272,9 +284,9 @@ impl Config {
                 "store: embedded file {} (deduplication and dead letters survive restarts; REDIS_URL moves them to Redis)",
                 path.display()
             ),
-            StoreChoice::Redis(_) => {
-                "store: Redis at REDIS_URL (shared by every instance)".to_owned()
-            }
+            StoreChoice::Redis { prefix, .. } => format!(
+                "store: Redis at REDIS_URL, keys under {prefix:?} (shared by every instance)"
+            ),
             StoreChoice::Memory => "store: memory (forgotten on restart)".to_owned(),
             StoreChoice::Off => {
                 "store: none (WEBHOOK_DEDUP=off): no deduplication, no dead letters".to_owned()
@@ -291,9 +303,9 @@ impl Config {
                 "cargo run -q -p webhook-cli -- inbox list --store {}",
                 path.display()
             )),
-            StoreChoice::Redis(_) => {
-                Some("cargo run -q -p webhook-cli -- inbox list --redis \"$REDIS_URL\"".to_owned())
-            }
+            StoreChoice::Redis { prefix, .. } => Some(format!(
+                "cargo run -q -p webhook-cli -- inbox list --redis \"$REDIS_URL\" --redis-prefix {prefix}"
+            )),
             StoreChoice::Memory | StoreChoice::Off => None,
         }
     }

@@ -306,9 +306,10 @@ impl StoreChoice {
                 webhook_core::store::sqlite::SqliteStore::open(path)
                     .map_err(|err| format!("WEBHOOK_STORE: {err}"))?,
             )),
-            Self::Redis(url) => Some(Arc::new(
+            Self::Redis { url, prefix } => Some(Arc::new(
                 webhook_core::store::redis::RedisStore::new(url)
-                    .map_err(|err| format!("REDIS_URL: {err}"))?,
+                    .map_err(|err| format!("REDIS_URL: {err}"))?
+                    .with_prefix(prefix.clone()),
             )),
             Self::Memory => Some(Arc::new(webhook_core::MemoryStore::new())),
             Self::Off => None,

@@ -11,4 +11,15 @@ mod outside;
 mod semantics;
 
 mod dedup;
+#[path = "../support/server_process.rs"]
+mod server_process;
 mod store;
+
+mod outage;
+mod processes;
+
+/// The entry point of the server processes `processes` starts (see `server_process.rs`).
+#[test]
+fn example_server_process() {
+    server_process::run_if_child();
+}

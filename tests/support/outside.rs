@@ -72,6 +72,26 @@ impl RedisServer {
         wait_for(|| TcpStream::connect(("127.0.0.1", self.port)).is_err());
     }
 
+    /// Freezes the server (`SIGSTOP`): connections are still accepted by the kernel but
+    /// nothing is answered, as with a hung Redis or a network that drops packets.
+    pub(crate) fn pause(&self) {
+        self.signal("STOP");
+    }
+
+    /// Thaws a paused server (`SIGCONT`).
+    pub(crate) fn unpause(&self) {
+        self.signal("CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let pattern = format!("redis-server 127.0.0.1:{}", self.port);
+        let status = Command::new("pkill")
+            .args([&format!("-{signal}"), "-f", &pattern])
+            .status()
+            .expect("pkill");
+        assert!(status.success(), "no {pattern} to signal");
+    }
+
     /// Starts the server again on the same port and waits until it accepts connections.
     pub(crate) fn resume(&mut self) {
         // The shell runs the server in the foreground of a watchdog: when this test

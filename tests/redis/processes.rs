@@ -1,0 +1,68 @@
+//! Two example server processes sharing one Redis: one is killed with deliveries leased,
+//! the other finishes them after the lease.
+
+use std::time::{Duration, Instant};
+
+use crate::outside::redis_url;
+use crate::server_process::{ServerProcess, post, talkplus_delivery, test_dir};
+use crate::store::unique_prefix;
+
+const KEY: &str = "redis-processes-talkplus-key";
+
+#[test]
+fn when_one_of_two_instances_is_killed_the_other_finishes_its_leased_deliveries() {
+    let Some(url) = redis_url() else { return };
+    let dir = test_dir(env!("CARGO_TARGET_TMPDIR"), "redis-kill");
+    let prefix = unique_prefix();
+    let env = [
+        ("WEBHOOK_MODE", "inbox"),
+        ("REDIS_URL", url),
+        ("WEBHOOK_REDIS_PREFIX", prefix.as_str()),
+        ("TALKPLUS_API_KEY", KEY),
+        ("AMITY_WEBHOOK_SECRET", KEY),
+        ("WEBHOOK_HANDLER_DELAY_MS", "400"),
+        ("WEBHOOK_LEASE_MS", "1500"),
+    ];
+    let mut doomed = ServerProcess::start(&dir, "doomed", &env);
+    let survivor = ServerProcess::start(&dir, "survivor", &env);
+    let channels: Vec<String> = (0..24).map(|n| format!("fleet-{n}")).collect();
+    for channel in &channels {
+        let (status, reply) = post(&doomed.url("talkplus"), talkplus_delivery(KEY, channel));
+        assert_eq!(status, 202, "{reply}");
+    }
+    // Both instances work through the group; kill one while it holds leases, halfway
+    // through its handlers' delay.
+    doomed
+        .wait_for_log(|log| (log.matches(" handled ").count() >= 2).then_some(()))
+        .expect("the doomed instance handled some");
+    std::thread::sleep(Duration::from_millis(200));
+    doomed.kill();
+    let killed_at = Instant::now();
+    let total = |channel: &str| doomed.handled(channel) + survivor.handled(channel);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !channels.iter().all(|channel| total(channel) >= 1) {
+        assert!(
+            Instant::now() < deadline,
+            "not every delivery was handled:\n{}",
+            survivor.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for channel in &channels {
+        assert_eq!(total(channel), 1, "{channel} handled exactly once");
+    }
+    let taken_over = survivor
+        .log()
+        .lines()
+        .filter(|line| line.contains(" handled ") && line.contains("attempt=2"))
+        .count();
+    assert!(
+        taken_over >= 1,
+        "the survivor took over the killed instance's leased deliveries:\n{}",
+        survivor.log()
+    );
+    assert!(
+        killed_at.elapsed() >= Duration::from_millis(1_000),
+        "taken over only after the lease ran out"
+    );
+}
