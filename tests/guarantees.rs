@@ -315,3 +315,38 @@ async fn the_maximum_age_refuses_an_old_event_with_422_and_accepts_a_fresh_one()
     assert_eq!(post(&client, addr, headers, body).await.status(), 200);
     assert_eq!(seen.0.load(Ordering::SeqCst), 2);
 }
+
+#[webhook_handler]
+async fn count_amity_messages(
+    _ev: webhook_core::amity::MessageDidCreate,
+    State(seen): State<Seen>,
+) {
+    seen.0.fetch_add(1, Ordering::SeqCst);
+}
+
+#[tokio::test]
+async fn the_maximum_age_reads_amity_times_too() {
+    use webhook_core::amity::{self, Amity};
+    let seen = Seen::default();
+    let dispatcher = Dispatcher::new(Amity::verifier(["secret"]).expect("key"), seen.clone())
+        .handler(count_amity_messages)
+        .max_age(Duration::from_secs(600));
+    let now = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    for (created_at, expected) in [("2018-11-30T11:39:20.149Z", 422), (now.as_str(), 200)] {
+        let body = format!(
+            r#"{{"event":"message.didCreate","data":{{"messages":[{{"messageId":"m-{created_at}","createdAt":"{created_at}"}}]}}}}"#
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-amity-signature",
+            HeaderValue::from_str(&amity::SIGNATURE.sign(b"secret", body.as_bytes())).expect("b64"),
+        );
+        let outcome = dispatcher.dispatch(headers, Bytes::from(body)).await;
+        assert_eq!(
+            outcome.status().as_u16(),
+            expected,
+            "{created_at}: {outcome}"
+        );
+    }
+    assert_eq!(seen.0.load(Ordering::SeqCst), 1);
+}

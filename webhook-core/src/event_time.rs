@@ -19,7 +19,6 @@ pub(crate) fn epoch(value: Option<i64>) -> Option<SystemTime> {
 }
 
 /// An RFC 3339 time such as `2018-11-30T11:39:20.149Z`; `None` when it is not one.
-#[allow(dead_code)] // Amity's times, once its events say which one is theirs
 pub(crate) fn rfc3339(value: Option<&str>) -> Option<SystemTime> {
     humantime::parse_rfc3339_weak(value?.trim()).ok()
 }

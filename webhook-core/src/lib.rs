@@ -205,10 +205,30 @@
 //! | platform | header | value |
 //! |---|---|---|
 //! | TalkPlus | `x-talkplus-signature` | base64(HMAC-SHA256(body, App API Key)) — [`talkplus::SIGNATURE`] |
-//! | Amity | `x-amity-signature` | base64(HMAC-SHA256(body, secret)) — [`amity::SIGNATURE`]; decides when both headers are present |
+//! | Amity | `x-amity-signature` | HMAC-SHA256(body, secret) in base64 or in hex (Amity's own pages use both) — [`amity::SIGNATURE`]; decides when both headers are present |
 //! | Amity (legacy, on by default) | `X-EKO-Signature` | `sha1=` hex(HMAC-SHA1(body, secret)) — [`amity::LEGACY_SIGNATURE`] |
 //!
 //! A platform not listed here implements [`Provider`] in its own crate.
+//!
+//! # Events that carry their own time
+//!
+//! [`Dispatcher::max_age`] refuses a delivery whose event happened too long before it was
+//! received (a captured delivery sent again). Only these events say when they happened;
+//! the others are never refused by age.
+//!
+//! | platform | event | its time |
+//! |---|---|---|
+//! | TalkPlus | `message` | `message.createdAt` (milliseconds or seconds) |
+//! | TalkPlus | `channel_added` | `channel.createdAt` |
+//! | Amity | `message.didCreate` | the first message's `createdAt` |
+//! | Amity | `message.didUpdate` | the first message's `updatedAt` |
+//! | Amity | `channel.didCreate` | the first channel's `createdAt` |
+//! | Amity | `v3.post.didCreate`, `v3.post.didUpdate` | the first post's `createdAt`, `updatedAt` |
+//! | Amity | `v3.comment.didCreate`, `v3.comment.didReply`, `v3.comment.didUpdate` | the first comment's `createdAt`, `createdAt`, `updatedAt` |
+//! | Amity | every `push-notification/…` event | `sentTime` |
+//!
+//! Deletions, reactions and membership changes carry only the times of the objects they
+//! concern (a message deleted today was created long ago), so they are not listed.
 
 mod event_time;
 mod events_macro;

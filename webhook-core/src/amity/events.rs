@@ -70,6 +70,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelData,
     }
+    occurred_at(ev) = ev.data.first_channel().and_then(|channel| crate::event_time::rfc3339(channel.created_at.as_deref()));
 
     /// Users joined a channel.
     "channel.didJoin" => ChannelDidJoin {
@@ -161,6 +162,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
+    occurred_at(ev) = ev.data.first_message().and_then(|message| crate::event_time::rfc3339(message.created_at.as_deref()));
 
     /// A message was deleted.
     ///
@@ -220,6 +222,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
+    occurred_at(ev) = ev.data.first_message().and_then(|message| crate::event_time::rfc3339(message.updated_at.as_deref()));
 
     /// A user's flags were cleared.
     "user.didClearFlag" => UserDidClearFlag {
@@ -321,6 +324,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
+    occurred_at(ev) = ev.data.posts.first().and_then(|post| crate::event_time::rfc3339(post.created_at.as_deref()));
 
     /// A post awaiting review was declined.
     "v3.post.didDecline" => PostDidDecline {
@@ -387,6 +391,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostData,
     }
+    occurred_at(ev) = ev.data.posts.first().and_then(|post| crate::event_time::rfc3339(post.updated_at.as_deref()));
 
     /// A user reacted to a comment (`reactor` says who).
     "v3.comment.didAddReaction" => CommentDidAddReaction {
@@ -409,6 +414,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
+    occurred_at(ev) = ev.data.comments.first().and_then(|comment| crate::event_time::rfc3339(comment.created_at.as_deref()));
 
     /// A comment was deleted.
     "v3.comment.didDelete" => CommentDidDelete {
@@ -453,6 +459,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
+    occurred_at(ev) = ev.data.comments.first().and_then(|comment| crate::event_time::rfc3339(comment.created_at.as_deref()));
 
     /// A flag was removed from a comment.
     "v3.comment.didUnflag" => CommentDidUnflag {
@@ -475,6 +482,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentData,
     }
+    occurred_at(ev) = ev.data.comments.first().and_then(|comment| crate::event_time::rfc3339(comment.updated_at.as_deref()));
 
     /// Users were added to a community.
     "v3.community.didAddUsers" => CommunityDidAddUsers {
@@ -752,6 +760,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told someone joined their channel.
     "push-notification/channel.joined" => PushChannelJoined {
@@ -774,6 +783,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: ChannelPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a new comment on their post.
     "push-notification/comment.created" => PushCommentCreated {
@@ -796,6 +806,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a reaction to their comment.
     "push-notification/comment.reacted" => PushCommentReacted {
@@ -818,6 +829,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a reply to their comment.
     "push-notification/comment.replied" => PushCommentReplied {
@@ -840,6 +852,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told their follow request was accepted.
     "push-notification/follow.accepted" => PushFollowAccepted {
@@ -862,6 +875,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: FollowPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a new follower.
     "push-notification/follow.created" => PushFollowCreated {
@@ -884,6 +898,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: FollowPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a follow request.
     "push-notification/follow.requested" => PushFollowRequested {
@@ -906,6 +921,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: FollowPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a new message.
     "push-notification/message.created" => PushMessageCreated {
@@ -928,6 +944,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessagePushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told their post was approved.
     "push-notification/post.approved" => PushPostApproved {
@@ -950,6 +967,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a new post.
     "push-notification/post.created" => PushPostCreated {
@@ -972,6 +990,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A moderator should be told a post awaits review.
     "push-notification/post.need-reviewing" => PushPostNeedReviewing {
@@ -994,6 +1013,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told of a reaction to their post.
     "push-notification/post.reacted" => PushPostReacted {
@@ -1016,6 +1036,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// Users should be told a live stream started.
     "push-notification/video-streaming.started" => PushVideoStreamingStarted {
@@ -1038,6 +1059,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: VideoStreamingPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told they were mentioned in a comment.
     "push-notification/mention-comment.created" => PushMentionCommentCreated {
@@ -1060,6 +1082,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told they were mentioned in a reply.
     "push-notification/mention-comment.replied" => PushMentionCommentReplied {
@@ -1082,6 +1105,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told they were mentioned in a post.
     "push-notification/mention-post.created" => PushMentionPostCreated {
@@ -1104,6 +1128,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told they were mentioned in a comment in a user's feed.
     "push-notification/mention-user-feed-comment.created" => PushMentionUserFeedCommentCreated {
@@ -1126,6 +1151,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told they were mentioned in a reply in a user's feed.
     "push-notification/mention-user-feed-comment.replied" => PushMentionUserFeedCommentReplied {
@@ -1148,6 +1174,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: CommentPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 
     /// A user should be told they were mentioned in a post in a user's feed.
     "push-notification/mention-user-feed-post.created" => PushMentionUserFeedPostCreated {
@@ -1170,4 +1197,5 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: PostPushData,
     }
+    occurred_at(ev) = crate::event_time::rfc3339(ev.sent_time.as_deref());
 }

@@ -4,8 +4,8 @@
 //! | store | where | durable | several instances | use |
 //! |---|---|---|---|---|
 //! | [`MemoryStore`] | this process | no | no | tests; one process that may forget on restart |
-//! | [`SqliteStore`](crate::store::sqlite::SqliteStore) (feature `sqlite`, on by default) | one local file | yes | no (one machine; other processes may read and replay) | the default for one server |
-//! | [`RedisStore`](crate::store::redis::RedisStore) (feature `redis`) | Redis | as Redis is configured | yes | a fleet behind a load balancer |
+//! | `sqlite::SqliteStore` (feature `sqlite`, on by default) | one local file | yes | no (one machine; other processes may read and replay) | the default for one server |
+//! | `redis::RedisStore` (feature `redis`) | Redis | as Redis is configured | yes | a fleet behind a load balancer |
 //!
 //! # The record of a delivery
 //!
