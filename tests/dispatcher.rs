@@ -341,3 +341,63 @@ fn debug_output_shows_routes_not_keys() {
     assert!(shown.contains("member_banned"), "{shown}");
     assert!(!shown.contains(KEY), "{shown}");
 }
+
+#[webhook_handler]
+async fn on_push_channel_created(
+    ev: amity::PushChannelCreated,
+    info: DeliveryInfo,
+    State(journal): State<Journal>,
+) {
+    journal.write(format!(
+        "push {} {} {:?}",
+        ev.data.event_name,
+        info.event_name(),
+        info.delivery_id()
+    ));
+}
+
+#[tokio::test]
+async fn push_notifications_are_routed_by_event_type_and_nested_name() {
+    let journal = Journal::default();
+    let dispatcher = Dispatcher::new(Amity::verifier(["secret"]).expect("valid"), journal.clone())
+        .handler(on_push_channel_created);
+    let body =
+        include_str!("../webhook-core/fixtures/amity/spec/push-notification/channel.created.json");
+    let sign = |body: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-amity-signature",
+            amity::SIGNATURE
+                .sign(b"secret", body.as_bytes())
+                .parse()
+                .expect("b64"),
+        );
+        headers
+    };
+    let outcome = dispatcher.dispatch(sign(body), Bytes::from(body)).await;
+    assert_eq!(
+        outcome,
+        Outcome::Handled {
+            event: "push-notification/channel.created".into(),
+            handlers: 1
+        }
+    );
+    // The same push notification again (same `id`) is a duplicate.
+    let outcome = dispatcher.dispatch(sign(body), Bytes::from(body)).await;
+    assert!(matches!(outcome, Outcome::Duplicate { .. }), "{outcome:?}");
+    assert_eq!(
+        journal.lines(),
+        [
+            "push channel.created push-notification/channel.created Some(\"66d1e2f3a4b5c6d7e8f90a1b\")"
+        ]
+    );
+    // Another kind of push notification has no handler here: acknowledged, not an error.
+    let other = body.replace("\"channel.created\"", "\"post.created\"");
+    let outcome = dispatcher.dispatch(sign(&other), Bytes::from(other)).await;
+    assert_eq!(
+        outcome,
+        Outcome::Ignored {
+            event: "push-notification/post.created".into()
+        }
+    );
+}

@@ -10,7 +10,7 @@
 //! | a `users` array of 100 000 members (signed) | `Handled` (200), every member read |
 //! | a 900 KB string field (signed) | `Handled` (200) |
 //! | invalid UTF-8 (signed) | `BadPayload::NotUtf8` (400) |
-//! | the `event` key twice (signed) | `BadPayload::DuplicateEventName` (400) |
+//! | the `event` key twice (signed) | the first one decides (the envelope reader stops there); `Handled` (200) |
 //! | a typed field twice, e.g. `channel` (signed) | `BadPayload`, "duplicate field" (400) |
 //! | an unknown field twice (signed) | `Handled` (200): unknown fields are ignored |
 
@@ -290,11 +290,17 @@ async fn invalid_utf8_is_a_bad_payload() {
 
 #[tokio::test]
 async fn duplicate_keys() {
-    let outcome =
-        dispatch_signed(br#"{"event":"member_added","event":"member_banned"}"#.to_vec()).await;
+    let outcome = dispatch_signed(
+        br#"{"event":"member_added","event":"member_banned","channel":{"id":"a"},"users":[]}"#
+            .to_vec(),
+    )
+    .await;
     assert_eq!(
         outcome,
-        Outcome::BadPayload(PayloadError::DuplicateEventName { field: "event" })
+        Outcome::Handled {
+            event: "member_added".into(),
+            handlers: 2
+        }
     );
 
     let outcome = dispatch_signed(

@@ -26,7 +26,8 @@ use webhook_bench::fixtures::{
 use webhook_bench::raw::{AmityRaw, TalkPlusRaw};
 use webhook_bench::scenarios;
 use webhook_core::amity::{Amity, MessageDidCreate};
-use webhook_core::payload::{parse_body, scan_envelope};
+use webhook_core::envelope::{self, EventNameSource};
+use webhook_core::payload::parse_body;
 use webhook_core::talkplus::{ChannelAdded, MessageSent, TalkPlus};
 use webhook_core::{DeliveryIdSource, Event, Provider, Verifier};
 
@@ -86,7 +87,11 @@ fn breakdown<P: Provider, E: Event<Provider = P> + DeserializeOwned>(
         b.iter(|| std::str::from_utf8(black_box(body)).is_ok());
     });
     group.bench_function("core_scan_envelope", |b| {
-        b.iter(|| scan_envelope(black_box(text), P::EVENT_FIELD, delivery_id_field).is_ok());
+        let source = EventNameSource {
+            field: P::EVENT_FIELD,
+            nested: P::NESTED_EVENT_NAME,
+        };
+        b.iter(|| envelope::read(black_box(text), source, delivery_id_field).is_ok());
     });
     group.bench_function("core_receive", |b| {
         b.iter(|| P::receive(verifier, black_box(headers), black_box(body)).is_ok());

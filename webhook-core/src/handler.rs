@@ -129,7 +129,7 @@ struct DeliveryInfoInner {
     provider: &'static str,
     event_name: String,
     delivery_id: Option<String>,
-    key: DeliveryKey,
+    key: Option<DeliveryKey>,
     scheme: &'static str,
     headers: HeaderMap,
     body: Bytes,
@@ -146,8 +146,8 @@ pub struct DeliveryFacts {
     pub event_name: String,
     /// The platform's delivery id, in the form safe to show.
     pub delivery_id: Option<String>,
-    /// The key the delivery is recorded under.
-    pub key: DeliveryKey,
+    /// The key the delivery is recorded under, when it is recorded.
+    pub key: Option<DeliveryKey>,
     /// The name of the signature scheme that verified it.
     pub scheme: &'static str,
     /// The request headers.
@@ -197,10 +197,10 @@ impl DeliveryInfo {
 
     /// The key the delivery is recorded (and deduplicated) under: the same for every copy
     /// of it, in inline and inbox mode alike — an idempotency key for the handler's own
-    /// writes.
+    /// writes. `None` when the dispatcher records nothing (`without_store`).
     #[must_use]
-    pub fn key(&self) -> &DeliveryKey {
-        &self.0.key
+    pub fn key(&self) -> Option<&DeliveryKey> {
+        self.0.key.as_ref()
     }
 
     /// The provider's name (`"talkplus"`).

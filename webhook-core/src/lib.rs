@@ -236,6 +236,7 @@ mod lenient;
 
 pub mod amity;
 pub mod dispatch;
+pub mod envelope;
 pub mod handler;
 pub mod inbox;
 pub mod payload;

@@ -9,7 +9,8 @@ use std::marker::PhantomData;
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use crate::payload::{self, PayloadError, parse_body, scan_envelope};
+use crate::envelope::{self, EventNameSource, NestedName};
+use crate::payload::{self, PayloadError, parse_body};
 use crate::verify::{SignatureScheme, Verifier, VerifyError};
 
 /// A platform that sends webhooks.
@@ -23,6 +24,9 @@ pub trait Provider: Send + Sync + Sized + 'static {
     const SCHEMES: &'static [SignatureScheme];
     /// The top-level body field that names the event.
     const EVENT_FIELD: &'static str;
+    /// Another envelope, for bodies without [`Self::EVENT_FIELD`] (Amity's push
+    /// notifications); none by default.
+    const NESTED_EVENT_NAME: Option<NestedName> = None;
     /// Where a delivery's id lives, stable across the platform's retries.
     const DELIVERY_ID: DeliveryIdSource;
     /// The enum of every event of this provider, unknown ones included.
@@ -56,7 +60,11 @@ pub trait Provider: Send + Sync + Sized + 'static {
             DeliveryIdSource::BodyField(field) => Some(field),
             _ => None,
         };
-        let envelope = scan_envelope(text, Self::EVENT_FIELD, body_field)?;
+        let source = EventNameSource {
+            field: Self::EVENT_FIELD,
+            nested: Self::NESTED_EVENT_NAME,
+        };
+        let envelope = envelope::read(text, source, body_field)?;
         let delivery_id = match Self::DELIVERY_ID {
             DeliveryIdSource::None => None,
             DeliveryIdSource::BodyField(_) => envelope.delivery_id,

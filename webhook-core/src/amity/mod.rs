@@ -66,6 +66,7 @@ pub use video::{
     StreamUrlComponents, VideoStreaming, VideoStreamingData, WatcherUrls,
 };
 
+use crate::envelope::NestedName;
 use crate::provider::{DeliveryIdSource, Provider};
 use crate::verify::{Algorithm, Encoding, SignatureScheme};
 
@@ -108,6 +109,12 @@ impl Provider for Amity {
     const NAME: &'static str = "amity";
     const SCHEMES: &'static [SignatureScheme] = SCHEMES;
     const EVENT_FIELD: &'static str = "event";
+    const NESTED_EVENT_NAME: Option<NestedName> = Some(NestedName {
+        type_field: "eventType",
+        object: "data",
+        name_field: "eventName",
+        delivery_id: Some("id"),
+    });
     const DELIVERY_ID: DeliveryIdSource = DeliveryIdSource::BodyField("requestId");
     type Event = AmityEvent;
 }

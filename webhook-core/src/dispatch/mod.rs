@@ -6,6 +6,7 @@ mod outcome;
 mod routing;
 mod run;
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -17,7 +18,7 @@ use http::HeaderMap;
 pub use outcome::{Failure, HandlerFailure, Outcome};
 
 use crate::handler::{DeliveryFacts, DeliveryInfo, EventOf, IntoHandler};
-use crate::provider::{DeliveryError, Provider};
+use crate::provider::{DeliveryError, DeliveryIdSource, Provider};
 use crate::store::{
     DeliveryKey, Lease, MemoryStore, NewDelivery, Settlement, Store, StoredDelivery,
 };
@@ -78,7 +79,8 @@ pub enum OnStoreError {
 /// A delivery whose signature verified, with what the dispatcher read of it.
 pub(crate) struct Verified {
     pub(crate) event: String,
-    pub(crate) key: DeliveryKey,
+    /// Computed only when the delivery is recorded.
+    pub(crate) key: Option<DeliveryKey>,
     pub(crate) shown_id: Option<String>,
     pub(crate) scheme: &'static str,
     pub(crate) headers: HeaderMap,
@@ -87,9 +89,9 @@ pub(crate) struct Verified {
 }
 
 impl Verified {
-    pub(crate) fn record<'a>(&'a self, provider: &'a str) -> NewDelivery<'a> {
+    pub(crate) fn record<'a>(&'a self, provider: &'a str, key: &'a DeliveryKey) -> NewDelivery<'a> {
         NewDelivery {
-            key: &self.key,
+            key,
             provider,
             event: &self.event,
             shown_id: self.shown_id.as_deref(),
@@ -217,7 +219,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// that span declares them. Never panics, whatever the input; a panicking handler
     /// becomes [`Outcome::HandlerFailed`]. Needs a tokio runtime (time budget, leases).
     pub async fn dispatch(&self, headers: HeaderMap, body: Bytes) -> Outcome {
-        let verified = match self.verify(headers, body) {
+        let verified = match self.verify(headers, body, self.store.is_some()) {
             Ok(verified) => verified,
             Err(outcome) => return outcome,
         };
@@ -226,7 +228,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 event: verified.event,
             };
         }
-        let Some(store) = &self.store else {
+        let (Some(store), Some(key)) = (&self.store, &verified.key) else {
             let info = self.info(&verified, 1);
             return match self.start(&verified.event, &verified.body, &info, verified.received_at) {
                 Ok(calls) => self.finish(verified.event, calls, None).await,
@@ -240,14 +242,14 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             Ok(calls) => calls,
             Err(outcome) => {
                 if let Outcome::BadPayload(err) = &outcome {
-                    self.keep_rejected(store.as_ref(), &verified, &err.to_string())
+                    self.keep_rejected(store.as_ref(), &verified, key, &err.to_string())
                         .await;
                 }
                 return outcome;
             }
         };
         let wait_limit = self.budget.unwrap_or(Self::DEFAULT_TIMEOUT);
-        let delivery = verified.record(P::NAME);
+        let delivery = verified.record(P::NAME, key);
         match claim::claim(store.as_ref(), delivery, self.lease, wait_limit).await {
             claim::Claimed::Lease(lease) => {
                 // The calls were built for attempt 1; a later attempt rebuilds them.
@@ -284,8 +286,14 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     }
 
     /// Verifies the signature and reads the envelope; records the event and delivery id on
-    /// the current span.
-    pub(crate) fn verify(&self, headers: HeaderMap, body: Bytes) -> Result<Verified, Outcome> {
+    /// the current span. With `needs_key`, also computes the key the delivery is recorded
+    /// under (looking through the body for its id field when the envelope did not meet it).
+    pub(crate) fn verify(
+        &self,
+        headers: HeaderMap,
+        body: Bytes,
+        needs_key: bool,
+    ) -> Result<Verified, Outcome> {
         let received_at = SystemTime::now();
         let (event, delivery_id, scheme) = match P::receive(&self.verifier, &headers, &body) {
             Ok(delivery) => (
@@ -303,7 +311,16 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         if let Some(shown) = &shown_id {
             span.record("delivery_id", shown.as_str());
         }
-        let key = DeliveryKey::new(P::NAME, delivery_id.as_deref(), &body);
+        let key = needs_key.then(|| {
+            let id = match (delivery_id.as_deref(), P::DELIVERY_ID) {
+                (Some(id), _) => Some(Cow::Borrowed(id)),
+                (None, DeliveryIdSource::BodyField(field)) => crate::payload::utf8(&body)
+                    .ok()
+                    .and_then(|text| crate::envelope::find_string(text, field)),
+                (None, _) => None,
+            };
+            DeliveryKey::new(P::NAME, id.as_deref(), &body)
+        });
         Ok(Verified {
             event,
             key,
@@ -415,8 +432,14 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     }
 
     /// Keeps a delivery that can never be handled as a dead letter.
-    async fn keep_rejected(&self, store: &dyn Store, verified: &Verified, error: &str) {
-        match store.reject(verified.record(P::NAME), error).await {
+    async fn keep_rejected(
+        &self,
+        store: &dyn Store,
+        verified: &Verified,
+        key: &DeliveryKey,
+        error: &str,
+    ) {
+        match store.reject(verified.record(P::NAME, key), error).await {
             Ok(()) => {
                 tracing::warn!("kept as a dead letter: its body does not have its event's shape")
             }
@@ -484,7 +507,7 @@ impl<P: Provider, S: Send + Sync + 'static> Runner for Dispatcher<P, S> {
                 provider: P::NAME,
                 event_name: record.event.clone(),
                 delivery_id: record.shown_id.clone(),
-                key: record.key.clone(),
+                key: Some(record.key.clone()),
                 scheme: "stored",
                 headers: HeaderMap::new(),
                 body: body.clone(),

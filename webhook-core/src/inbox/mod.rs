@@ -207,9 +207,15 @@ impl Inbox {
         headers: HeaderMap,
         body: Bytes,
     ) -> Outcome {
-        let verified = match dispatcher.verify(headers, body) {
+        let verified = match dispatcher.verify(headers, body, true) {
             Ok(verified) => verified,
             Err(outcome) => return outcome,
+        };
+        let Some(key) = &verified.key else {
+            return Outcome::StoreUnavailable {
+                event: verified.event,
+                reason: "no key to record the delivery under".to_owned(),
+            };
         };
         let event = verified.event.clone();
         if !dispatcher.handles(&event) {
@@ -218,7 +224,12 @@ impl Inbox {
         if !self.is_accepting() {
             return Outcome::InboxFull { event };
         }
-        match self.shared.store.append(verified.record(P::NAME)).await {
+        match self
+            .shared
+            .store
+            .append(verified.record(P::NAME, key))
+            .await
+        {
             Ok(Appended::Accepted(id)) => {
                 tracing::Span::current().record("record", id);
                 self.shared.unsettled.fetch_add(1, Ordering::Relaxed);
