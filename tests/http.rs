@@ -242,6 +242,43 @@ async fn expect_100_continue_gets_413_before_sending_the_body() {
 }
 
 #[tokio::test]
+async fn request_timeout_408_when_the_body_stalls_and_no_handler_runs() {
+    let calls = Calls::default();
+    let dispatcher = Dispatcher::new(
+        TalkPlus::verifier([SEED_KEY]).expect("valid key"),
+        calls.clone(),
+    )
+    .handler(count_banned);
+    let webhook = webhook_axum::Webhook::new(dispatcher).read_timeout(Duration::from_millis(300));
+    let addr = serve(Router::new().route("/webhooks/talkplus", webhook.into_method_router())).await;
+
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /webhooks/talkplus HTTP/1.1\r\nhost: {addr}\r\nx-talkplus-signature: {}\r\ncontent-length: {}\r\n\r\n",
+        sign(BANNED.as_bytes()),
+        BANNED.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("headers");
+    stream
+        .write_all(&BANNED.as_bytes()[..10])
+        .await
+        .expect("part of the body");
+    let mut reply = Vec::new();
+    tokio::time::timeout(Duration::from_secs(3), stream.read_to_end(&mut reply))
+        .await
+        .expect("answered and closed within 3 s")
+        .expect("read");
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(
+        reply.starts_with("HTTP/1.1 408 Request Timeout\r\n")
+            && reply.contains("\r\nconnection: close\r\n")
+            && reply.ends_with("body not received within 300 ms\n"),
+        "{reply}"
+    );
+    assert_eq!(calls.count(), 0);
+}
+
+#[tokio::test]
 async fn method_not_allowed_405() {
     let calls = Calls::default();
     let url = talkplus_server(&calls, webhook_axum::DEFAULT_BODY_LIMIT).await;

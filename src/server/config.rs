@@ -12,6 +12,9 @@ use super::demo::{Demo, DemoFailure};
 pub const DEMO_TALKPLUS_API_KEY: &str = "demo-talkplus-api-key-do-not-use-in-production";
 /// Demo Amity webhook secret, used when `AMITY_WEBHOOK_SECRET` is not set.
 pub const DEMO_AMITY_SECRET: &str = "demo-amity-webhook-secret-do-not-use-in-production";
+/// How long a request's headers, then its body, may take when `WEBHOOK_READ_TIMEOUT_MS`
+/// is not set: the webhook routes' own default.
+pub const DEFAULT_READ_TIMEOUT: Duration = webhook_axum::DEFAULT_READ_TIMEOUT;
 /// The embedded store's file when `WEBHOOK_STORE` is not set, in the working directory.
 pub const DEFAULT_STORE_FILE: &str = "webhook-inbox.db";
 
@@ -34,6 +37,10 @@ pub struct Config {
     pub max_attempts: u32,
     /// The wait after a first failure, doubling after each (`WEBHOOK_RETRY_DELAY_MS`).
     pub retry_delay: Duration,
+    /// How long a request's headers, and then its body, may take to arrive
+    /// (`WEBHOOK_READ_TIMEOUT_MS`, default 10 s); a client that stops sending is cut off
+    /// after that, and no handler runs.
+    pub read_timeout: Duration,
     /// What the demo handlers do besides logging.
     pub demo: Demo,
 }
@@ -198,6 +205,13 @@ impl Config {
                     format!("WEBHOOK_MAX_ATTEMPTS={value:?}: expected a number from 1")
                 })?,
         };
+        let read_timeout = millis("WEBHOOK_READ_TIMEOUT_MS", DEFAULT_READ_TIMEOUT)?;
+        if read_timeout.is_zero() {
+            return Err(
+                "WEBHOOK_READ_TIMEOUT_MS=0 would cut off every request: expected milliseconds from 1"
+                    .to_owned(),
+            );
+        }
         let failures = DemoFailure::parse_list(&var("WEBHOOK_DEMO_FAIL").unwrap_or_default())?;
         Ok(Self {
             addr,
@@ -208,6 +222,7 @@ impl Config {
             lease: millis("WEBHOOK_LEASE_MS", Duration::from_secs(30))?,
             max_attempts,
             retry_delay: millis("WEBHOOK_RETRY_DELAY_MS", RetryPolicy::DEFAULT.first_delay)?,
+            read_timeout,
             demo: Demo {
                 delay: millis("WEBHOOK_HANDLER_DELAY_MS", Duration::ZERO)?,
                 failures: failures.into(),
@@ -227,6 +242,7 @@ impl Config {
             lease: Duration::from_secs(30),
             max_attempts: RetryPolicy::DEFAULT.max_attempts,
             retry_delay: RetryPolicy::DEFAULT.first_delay,
+            read_timeout: DEFAULT_READ_TIMEOUT,
             demo: Demo::default(),
         }
     }

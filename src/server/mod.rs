@@ -4,6 +4,7 @@
 mod amity_handlers;
 mod config;
 mod demo;
+mod serve;
 mod talkplus_handlers;
 
 use std::net::SocketAddr;
@@ -16,9 +17,11 @@ use webhook_core::talkplus::{self, TalkPlus};
 use webhook_core::{ConfigError, Dispatcher, Inbox, Provider, Store};
 
 pub use config::{
-    Config, DEFAULT_STORE_FILE, DEMO_AMITY_SECRET, DEMO_TALKPLUS_API_KEY, Key, Mode, StoreChoice,
+    Config, DEFAULT_READ_TIMEOUT, DEFAULT_STORE_FILE, DEMO_AMITY_SECRET, DEMO_TALKPLUS_API_KEY,
+    Key, Mode, StoreChoice,
 };
 pub use demo::{Demo, DemoFailure};
+pub use serve::serve;
 
 /// The TalkPlus dispatcher with a handler for each of the 15 events.
 ///
@@ -87,8 +90,8 @@ impl App {
             inbox.start();
             inbox
         });
-        let mut talkplus = webhook_axum::Webhook::new(talkplus);
-        let mut amity = webhook_axum::Webhook::new(amity);
+        let mut talkplus = webhook_axum::Webhook::new(talkplus).read_timeout(config.read_timeout);
+        let mut amity = webhook_axum::Webhook::new(amity).read_timeout(config.read_timeout);
         if let (Mode::Inbox, Some(inbox)) = (config.mode, &inbox) {
             talkplus = talkplus.inbox(inbox);
             amity = amity.inbox(inbox);
@@ -143,13 +146,9 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     print_sample_commands(&config, addr)?;
 
     let (stopping, stop) = tokio::sync::oneshot::channel::<()>();
-    let mut server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stop.await;
-            })
-            .await
-    });
+    let mut server = tokio::spawn(serve(listener, router, config.read_timeout, async {
+        let _ = stop.await;
+    }));
     tokio::select! {
         () = shutdown_signal() => {
             tracing::info!("stopping: no new deliveries; waiting for running ones");
@@ -157,7 +156,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             // Requests in flight finish, within the grace period.
             let _ = tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await;
         }
-        ended = &mut server => ended??,
+        ended = &mut server => ended?,
     }
     if let Some(inbox) = inbox {
         let shutdown = inbox.shutdown(SHUTDOWN_GRACE).await;

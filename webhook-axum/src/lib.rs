@@ -40,6 +40,7 @@
 //! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter | should not retry: the same body can never succeed |
 //! | 401 Unauthorized | signature header missing, malformed or not matching; nothing was parsed and no handler ran | should not retry |
 //! | 405 Method Not Allowed | not `POST` | — |
+//! | 408 Request Timeout, `Connection: close` | the body did not arrive in full within the read timeout (10 s by default, [`Webhook::read_timeout`]), counted from the end of the headers; no handler ran and the connection is closed (headers that never finish are the server's to time out, see [`Webhook::read_timeout`]) | — |
 //! | 413 Payload Too Large | body over the limit (1 MiB by default, [`Webhook::body_limit`]); with `Expect: 100-continue` the client gets it before sending the body | — |
 //! | 422 Unprocessable Content | the event is older than the dispatcher's `max_age` (a replay?) | should not retry |
 //! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; with a store, the delivery is kept as a dead letter; the server keeps serving | Amity may retry; TalkPlus does not (see below) |
@@ -57,7 +58,7 @@
 //! never contain keys or handler error text.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
@@ -70,10 +71,16 @@ use webhook_core::{Dispatcher, Inbox, Outcome, Provider};
 /// Default body limit: far above any real delivery, low enough to bound memory.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// Default time to receive a whole body: a real delivery of at most
+/// [`DEFAULT_BODY_LIMIT`] arrives in well under a second, while a client that stops
+/// sending holds its connection and buffer only this long.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A dispatcher ready to be mounted, with its HTTP settings.
 pub struct Webhook<P, S> {
     dispatcher: Arc<Dispatcher<P, S>>,
     body_limit: usize,
+    read_timeout: Duration,
     inbox: Option<Inbox>,
 }
 
@@ -85,6 +92,7 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         Self {
             dispatcher: dispatcher.into(),
             body_limit: DEFAULT_BODY_LIMIT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
             inbox: None,
         }
     }
@@ -103,6 +111,17 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Sets how long the whole body may take to arrive, counted from the end of the
+    /// headers ([`DEFAULT_READ_TIMEOUT`] unless set). A body still incomplete by then gets
+    /// 408 and the connection is closed; no handler runs. Headers that never finish are
+    /// the server's to cut off (hyper's `header_read_timeout`), since this route only
+    /// runs once they have arrived.
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -146,6 +165,7 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
             match outcome {
                 Ok(outcome) => respond(&outcome),
                 Err(ReadError::TooLarge) => too_large(self.body_limit),
+                Err(ReadError::TimedOut) => timed_out(self.read_timeout),
                 Err(ReadError::Broken(reason)) => unreadable(&reason),
             }
         }
@@ -162,7 +182,15 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         if declared_length(&parts.headers).is_some_and(|length| length > self.body_limit) {
             return Err(ReadError::TooLarge);
         }
-        let body = match Limited::new(body, self.body_limit).collect().await {
+        // Bounded in time as well as size: a client that stops sending midway would
+        // otherwise hold this task, its buffer and its connection for as long as it likes.
+        let collected = tokio::time::timeout(
+            self.read_timeout,
+            Limited::new(body, self.body_limit).collect(),
+        )
+        .await
+        .map_err(|_| ReadError::TimedOut)?;
+        let body = match collected {
             Ok(collected) => collected.to_bytes(),
             Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
                 return Err(ReadError::TooLarge);
@@ -212,6 +240,8 @@ where
 enum ReadError {
     /// Over the limit, as declared or as counted while reading.
     TooLarge,
+    /// Not all of it arrived within the read timeout.
+    TimedOut,
     /// The connection failed while the body was being sent.
     Broken(String),
 }
@@ -231,6 +261,22 @@ fn too_large(limit: usize) -> Response {
     (
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("body over the limit of {limit} bytes\n"),
+    )
+        .into_response()
+}
+
+fn timed_out(timeout: Duration) -> Response {
+    tracing::Span::current().record("outcome", "timed_out");
+    let timeout_ms = timeout.as_millis();
+    tracing::warn!(
+        timeout_ms,
+        "delivery rejected: body not received within the read timeout"
+    );
+    // The rest of the body may still come: the connection cannot carry another request.
+    (
+        StatusCode::REQUEST_TIMEOUT,
+        [(header::CONNECTION, HeaderValue::from_static("close"))],
+        format!("body not received within {timeout_ms} ms\n"),
     )
         .into_response()
 }

@@ -5,6 +5,7 @@
 //! ```text
 //! WEBHOOK_KEY=KEY webhook-cli send talkplus member_banned --url http://127.0.0.1:3000/webhooks/talkplus
 //! WEBHOOK_KEY=SECRET webhook-cli send amity channel.didJoin --url http://127.0.0.1:3000/webhooks/amity --scheme legacy
+//!     (--scheme current: x-amity-signature in base64, the default; current-hex: in hex; both: current and legacy)
 //! WEBHOOK_KEY=KEY webhook-cli send talkplus --body my-event.json --url …     (or --body - for stdin)
 //! webhook-cli list
 //! WEBHOOK_KEY=KEY webhook-cli sign talkplus --body my-event.json              (prints the header, for curl)
@@ -53,7 +54,9 @@ enum Command {
         /// A JSON file to send instead of the sample; `-` reads standard input.
         #[arg(long)]
         body: Option<String>,
-        /// Signature scheme (Amity only): current, legacy, or both headers at once.
+        /// Signature scheme (Amity only): current (`x-amity-signature` in base64),
+        /// current-hex (the same HMAC in hex, as Amity's use-case pages write it), legacy
+        /// (`X-EKO-Signature`), or both (current and legacy headers at once).
         #[arg(long, value_enum, default_value_t = Scheme::Current)]
         scheme: Scheme,
         /// Keep the sample's Amity `requestId` instead of a fresh one, to replay a retry
@@ -105,6 +108,7 @@ impl Platform {
         match (self, scheme) {
             (Self::Talkplus, _) => vec![talkplus::SIGNATURE],
             (Self::Amity, Scheme::Current) => vec![amity::SIGNATURE],
+            (Self::Amity, Scheme::CurrentHex) => vec![amity::SIGNATURE_HEX],
             (Self::Amity, Scheme::Legacy) => vec![amity::LEGACY_SIGNATURE],
             (Self::Amity, Scheme::Both) => vec![amity::SIGNATURE, amity::LEGACY_SIGNATURE],
         }
@@ -121,6 +125,7 @@ impl Platform {
 #[derive(Clone, Copy, ValueEnum)]
 enum Scheme {
     Current,
+    CurrentHex,
     Legacy,
     Both,
 }

@@ -174,3 +174,84 @@ fn list_shows_every_event_of_both_platforms() {
         );
     }
 }
+
+/// A server that answers with the `x-amity-signature` header it got.
+async fn echo_signature_server() -> String {
+    let app = axum::Router::new().route(
+        "/echo",
+        axum::routing::post(|headers: axum::http::HeaderMap| async move {
+            headers
+                .get("x-amity-signature")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("none")
+                .to_owned()
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/echo")
+}
+
+fn is_hex_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|byte| byte.is_ascii_hexdigit())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn current_hex_sends_and_signs_the_amity_signature_in_hex() {
+    let (base, config) = example_server().await;
+    let amity_url = format!("{base}/amity");
+    let secret = config.amity_secret.value.as_str();
+    let send = |url: &str, key: &str| {
+        args(&[
+            "send",
+            "amity",
+            "message.didCreate",
+            "--url",
+            url,
+            "--key",
+            key,
+            "--scheme",
+            "current-hex",
+        ])
+    };
+
+    // What goes on the wire is hex, not the default base64.
+    let (ok, out) = cli(send(&echo_signature_server().await, secret)).await;
+    let header = out.lines().nth(1).unwrap_or_default();
+    assert!(ok && is_hex_sha256(header), "{out}");
+
+    // The example server handles it; signed with another key it is refused.
+    let (ok, out) = cli(send(&amity_url, secret)).await;
+    assert!(
+        ok && out.starts_with("200 OK") && out.contains("handled"),
+        "{out}"
+    );
+    let (ok, out) = cli(send(&amity_url, "not-the-secret")).await;
+    assert!(!ok && out.starts_with("401"), "{out}");
+
+    // `sign` prints the same form.
+    let body_path =
+        std::env::temp_dir().join(format!("webhook-cli-sign-hex-{}.json", std::process::id()));
+    std::fs::write(&body_path, br#"{"event":"channel.didJoin","data":{}}"#).expect("write body");
+    let path = body_path.to_string_lossy().into_owned();
+    let (ok, out) = cli(args(&[
+        "sign",
+        "amity",
+        "--key",
+        secret,
+        "--body",
+        &path,
+        "--scheme",
+        "current-hex",
+    ]))
+    .await;
+    let _ = std::fs::remove_file(body_path);
+    let (name, value) = out.trim().split_once(": ").expect("header line");
+    assert!(
+        ok && name == "x-amity-signature" && is_hex_sha256(value),
+        "{out}"
+    );
+}

@@ -1,0 +1,199 @@
+//! Clients that stop sending, against the example server served exactly as
+//! `cargo run --example server` serves it (`server::serve`): each is cut off after the
+//! configured read timeout with no handler run, and real deliveries are answered at once
+//! while they hang.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use webhook_core::talkplus;
+use webhook_examples::server::{self, Config};
+
+/// The example server with `read_timeout`, on a free loopback port; it stops when the
+/// test's runtime does.
+async fn example_server(read_timeout: Duration) -> (SocketAddr, Config) {
+    let mut config = Config::demo(([127, 0, 0, 1], 0).into());
+    config.read_timeout = read_timeout;
+    let router = server::app(&config).expect("demo configuration");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(server::serve(
+        listener,
+        router,
+        config.read_timeout,
+        std::future::pending(),
+    ));
+    (addr, config)
+}
+
+fn banned(channel: &str) -> String {
+    format!(
+        r#"{{"event":"member_banned","channel":{{"id":"{channel}"}},"users":[{{"id":"troll"}}]}}"#
+    )
+}
+
+/// Everything the server sends until it closes the connection (a reset ends it too).
+async fn read_until_closed(mut stream: TcpStream) -> Vec<u8> {
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply).await;
+    reply
+}
+
+/// A connection that sent `bytes` and then nothing more: what the server answered, and
+/// how long after the bytes were sent it closed.
+struct Stalled {
+    reply: Vec<u8>,
+    closed_after: Duration,
+}
+
+/// Opens a connection, sends `bytes`, and waits on its own task for the server to close it;
+/// `closed` counts the connections closed so far.
+async fn stall(
+    addr: SocketAddr,
+    bytes: Vec<u8>,
+    closed: Arc<AtomicUsize>,
+) -> tokio::task::JoinHandle<Stalled> {
+    let mut stream = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(addr))
+        .await
+        .expect("connected within 5 s")
+        .expect("connect");
+    let sent = Instant::now();
+    stream.write_all(&bytes).await.expect("send the first part");
+    tokio::spawn(async move {
+        let reply = read_until_closed(stream).await;
+        let closed_after = sent.elapsed();
+        closed.fetch_add(1, Ordering::SeqCst);
+        Stalled {
+            reply,
+            closed_after,
+        }
+    })
+}
+
+/// Waits for every stalled connection, never longer than `bound` plus a margin.
+async fn all_closed(tasks: Vec<tokio::task::JoinHandle<Stalled>>, bound: Duration) -> Vec<Stalled> {
+    let mut stalled = Vec::with_capacity(tasks.len());
+    let deadline = tokio::time::Instant::now() + bound + Duration::from_secs(2);
+    for task in tasks {
+        let done = tokio::time::timeout_at(deadline, task)
+            .await
+            .expect("the server closes every stalled connection")
+            .expect("reader task");
+        stalled.push(done);
+    }
+    stalled
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_stalled_bodies_are_cut_off_while_a_real_delivery_is_served() {
+    // Long enough that opening the 200 connections and one delivery fit well inside it.
+    const READ_TIMEOUT: Duration = Duration::from_secs(1);
+    const BOUND: Duration = Duration::from_secs(3);
+    let (addr, config) = example_server(READ_TIMEOUT).await;
+    let key = config.talkplus_api_key.value.as_bytes();
+
+    // Correctly signed, so only the missing half of the body is wrong.
+    let closed = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for n in 0..200 {
+        let body = banned(&format!("stalled-{n}"));
+        let head = format!(
+            "POST /webhooks/talkplus HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\nx-talkplus-signature: {}\r\ncontent-length: {}\r\n\r\n",
+            talkplus::SIGNATURE.sign(key, body.as_bytes()),
+            body.len()
+        );
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(&body.as_bytes()[..body.len() / 2]);
+        tasks.push(stall(addr, bytes, Arc::clone(&closed)).await);
+    }
+
+    let body = banned("real");
+    let response = tokio::time::timeout(
+        Duration::from_secs(2),
+        reqwest::Client::new()
+            .post(format!("http://{addr}/webhooks/talkplus"))
+            .header(
+                "x-talkplus-signature",
+                talkplus::SIGNATURE.sign(key, body.as_bytes()),
+            )
+            .body(body)
+            .send(),
+    )
+    .await
+    .expect("a real delivery is answered within 2 s while 200 connections stall")
+    .expect("sent");
+    assert_eq!(
+        closed.load(Ordering::SeqCst),
+        0,
+        "the stalled connections were all still open when the delivery was answered"
+    );
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.expect("reply"), "handled\n");
+
+    let stalled = all_closed(tasks, BOUND).await;
+    assert_eq!(stalled.len(), 200);
+    for (n, connection) in stalled.iter().enumerate() {
+        let reply = String::from_utf8_lossy(&connection.reply);
+        assert!(
+            reply.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+            "connection {n}: {reply}"
+        );
+        assert!(
+            reply.contains("\r\nconnection: close\r\n")
+                && reply.ends_with("body not received within 1000 ms\n"),
+            "connection {n}: {reply}"
+        );
+        assert!(
+            (READ_TIMEOUT..=BOUND).contains(&connection.closed_after),
+            "connection {n} closed after {:?}, expected {READ_TIMEOUT:?} to {BOUND:?}",
+            connection.closed_after
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unfinished_or_missing_headers_are_cut_off_without_an_answer() {
+    const READ_TIMEOUT: Duration = Duration::from_millis(500);
+    const BOUND: Duration = Duration::from_millis(1500);
+    let (addr, _config) = example_server(READ_TIMEOUT).await;
+
+    let closed = Arc::new(AtomicUsize::new(0));
+    let partial_headers =
+        format!("POST /webhooks/talkplus HTTP/1.1\r\nhost: {addr}\r\ncontent-le").into_bytes();
+    let tasks = vec![
+        stall(addr, partial_headers, Arc::clone(&closed)).await,
+        // Connects and sends nothing at all.
+        stall(addr, Vec::new(), Arc::clone(&closed)).await,
+    ];
+    for (case, connection) in ["part of the headers", "nothing"]
+        .iter()
+        .zip(all_closed(tasks, BOUND).await)
+    {
+        assert!(
+            connection.reply.is_empty(),
+            "{case}: closed without an answer, got {:?}",
+            String::from_utf8_lossy(&connection.reply)
+        );
+        assert!(
+            (READ_TIMEOUT..=BOUND).contains(&connection.closed_after),
+            "{case}: closed after {:?}, expected {READ_TIMEOUT:?} to {BOUND:?}",
+            connection.closed_after
+        );
+    }
+
+    // The server still serves: a complete request on a new connection is answered.
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/webhooks/talkplus"))
+        .body("{}")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
