@@ -12,7 +12,7 @@ use axum::http::HeaderValue;
 use axum::routing::get;
 use axum::{Router, middleware};
 use webhook_core::talkplus::{MemberBanned, TalkPlus};
-use webhook_core::{Dispatcher, Provider, webhook_handler};
+use webhook_core::{Dispatcher, Provider, Shared, webhook_handler};
 
 /// Bans recorded by the webhook handler, read by the app's own route.
 #[derive(Clone, Default)]
@@ -35,10 +35,7 @@ async fn list_bans(State(app): State<AppState>) -> String {
 }
 
 #[webhook_handler]
-async fn on_member_banned(
-    ev: MemberBanned,
-    webhook_core::State(bans): webhook_core::State<Bans>,
-) -> Result<(), String> {
+async fn on_member_banned(ev: MemberBanned, Shared(bans): Shared<Bans>) -> Result<(), String> {
     let mut bans = bans.0.lock().map_err(|_| "ban list poisoned".to_owned())?;
     for user in ev.users {
         bans.push(format!("{} in {}", user.id, ev.channel.id));

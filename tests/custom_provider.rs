@@ -2,12 +2,17 @@
 //! a Stream-Chat-like provider whose `X-Signature` is the hex HMAC-SHA256 of the body and
 //! whose event name is the body's `type` field.
 
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use serde::Deserialize;
+use webhook_core::store::Filter;
 use webhook_core::verify::{Algorithm, Encoding};
 use webhook_core::{
-    DeliveryError, DeliveryIdSource, Event, PayloadError, Provider, ProviderEvent, SignatureScheme,
-    UnknownEvent, VerifyError,
+    DeliveryError, DeliveryIdSource, DeliveryInfo, Dispatcher, Event, MemoryStore, Outcome,
+    PayloadError, Provider, Route, Shared, SignatureScheme, Store, UnknownEvent, VerifyError,
+    webhook_handler,
 };
 
 struct StreamChat;
@@ -25,16 +30,17 @@ impl Provider for StreamChat {
     const SCHEMES: &'static [SignatureScheme] = &[STREAM_SIGNATURE];
     const EVENT_FIELD: &'static str = "type";
     const DELIVERY_ID: DeliveryIdSource = DeliveryIdSource::Header("x-webhook-id");
+    const EVENT_NAMES: &'static [&'static str] = &["message.new"];
     type Event = StreamEvent;
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct StreamMessage {
     id: String,
     text: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct MessageNew {
     cid: String,
     message: StreamMessage,
@@ -42,29 +48,27 @@ struct MessageNew {
 
 impl Event for MessageNew {
     type Provider = StreamChat;
-    const NAME: &'static str = "message.new";
+    const ROUTE: Route = Route::Named("message.new");
+
+    fn from_body(name: &str, body: &str) -> Result<Self, PayloadError> {
+        webhook_core::payload::parse_body(name, body)
+    }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum StreamEvent {
     MessageNew(MessageNew),
     Unknown(UnknownEvent<StreamChat>),
 }
 
-impl ProviderEvent for StreamEvent {
+impl Event for StreamEvent {
     type Provider = StreamChat;
+    const ROUTE: Route = Route::Every;
 
-    fn parse(name: &str, body: &str) -> Result<Self, PayloadError> {
+    fn from_body(name: &str, body: &str) -> Result<Self, PayloadError> {
         match name {
-            MessageNew::NAME => MessageNew::parse(body).map(Self::MessageNew),
+            "message.new" => MessageNew::from_body(name, body).map(Self::MessageNew),
             _ => UnknownEvent::parse(name, body).map(Self::Unknown),
-        }
-    }
-
-    fn name(&self) -> &str {
-        match self {
-            Self::MessageNew(_) => MessageNew::NAME,
-            Self::Unknown(unknown) => &unknown.name,
         }
     }
 }
@@ -132,4 +136,43 @@ fn other_events_of_the_third_provider_are_unknown_not_errors() {
     };
     assert_eq!(unknown.name, "reaction.new");
     assert_eq!(unknown.raw["reaction"]["type"], "love");
+}
+
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<String>>>);
+
+#[webhook_handler]
+async fn on_message_new(ev: MessageNew, info: DeliveryInfo, Shared(seen): Shared<Seen>) {
+    let mut seen = seen.0.lock().expect("seen");
+    seen.push(format!("{} {:?}", ev.message.text, info.delivery_id()));
+}
+
+#[tokio::test]
+async fn a_third_providers_handlers_are_routed_and_its_header_ids_are_bounded() {
+    let seen = Seen::default();
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let dispatcher = Dispatcher::new(StreamChat::verifier([SECRET]).expect("key"), seen.clone())
+        .handler(on_message_new)
+        .store(Arc::clone(&store));
+    let outcome = dispatcher
+        .dispatch(signed(BODY), Bytes::from_static(BODY))
+        .await;
+    assert!(matches!(outcome, Outcome::Handled { .. }), "{outcome:?}");
+
+    // A header id of any length is hashed into the store's key and cut for display.
+    let mut headers = signed(BODY);
+    let long_id = "x".repeat(10_000);
+    headers.insert(
+        "X-Webhook-Id",
+        HeaderValue::from_str(&long_id).expect("ascii"),
+    );
+    let outcome = dispatcher.dispatch(headers, Bytes::from_static(BODY)).await;
+    assert!(matches!(outcome, Outcome::Handled { .. }), "{outcome:?}");
+    for record in store.list(&Filter::default()).await.expect("list") {
+        assert!(record.key.as_str().len() < 64, "{:?}", record.key);
+        assert!(record.shown_id.as_deref().is_some_and(|id| id.len() < 100));
+    }
+    let seen = seen.0.lock().expect("seen");
+    assert_eq!(seen[0], "hi Some(\"wh-42\")");
+    assert!(seen[1].len() < 200, "{}", seen[1]);
 }

@@ -11,7 +11,7 @@ use tokio::sync::Semaphore;
 use webhook_core::store::{DeliveryState, Filter};
 use webhook_core::talkplus::{self, MemberBanned, MessageSent, TalkPlus};
 use webhook_core::{
-    Dispatcher, Failure, Inbox, MemoryStore, Outcome, Provider, State, Store, webhook_handler,
+    Dispatcher, Failure, Inbox, MemoryStore, Outcome, Provider, Shared, Store, webhook_handler,
 };
 
 const KEY: &str = "guarantees-key";
@@ -90,7 +90,7 @@ impl Gate {
 }
 
 #[webhook_handler]
-async fn gated(ev: MemberBanned, State(gate): State<Gate>) -> Result<(), String> {
+async fn gated(ev: MemberBanned, Shared(gate): Shared<Gate>) -> Result<(), String> {
     gate.started.fetch_add(1, Ordering::SeqCst);
     gate.gate.acquire().await.expect("gate stays open").forget();
     if ev.channel.id.starts_with("failing") {
@@ -174,7 +174,7 @@ async fn a_failed_delivery_is_a_dead_letter_that_a_replay_runs_once() {
 }
 
 #[webhook_handler]
-async fn gated_fixed(_ev: MemberBanned, State(gate): State<Gate>) {
+async fn gated_fixed(_ev: MemberBanned, Shared(gate): Shared<Gate>) {
     gate.done.fetch_add(1, Ordering::SeqCst);
 }
 
@@ -275,7 +275,7 @@ async fn a_handler_running_past_its_lease_is_not_run_a_second_time() {
 struct Seen(Arc<AtomicUsize>);
 
 #[webhook_handler]
-async fn count_messages(_ev: MessageSent, State(seen): State<Seen>) {
+async fn count_messages(_ev: MessageSent, Shared(seen): Shared<Seen>) {
     seen.0.fetch_add(1, Ordering::SeqCst);
 }
 
@@ -319,7 +319,7 @@ async fn the_maximum_age_refuses_an_old_event_with_422_and_accepts_a_fresh_one()
 #[webhook_handler]
 async fn count_amity_messages(
     _ev: webhook_core::amity::MessageDidCreate,
-    State(seen): State<Seen>,
+    Shared(seen): Shared<Seen>,
 ) {
     seen.0.fetch_add(1, Ordering::SeqCst);
 }

@@ -22,7 +22,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
 use webhook_core::amity::{self, Amity, AmityEvent};
 use webhook_core::talkplus::{self, MemberAdded, TalkPlus, TalkPlusEvent};
-use webhook_core::{Dispatcher, Outcome, PayloadError, Provider, State, webhook_handler};
+use webhook_core::{Dispatcher, Outcome, PayloadError, Provider, Shared, webhook_handler};
 
 const KEY: &str = "hostile-key";
 
@@ -33,7 +33,7 @@ async fn every_talkplus_event(_ev: TalkPlusEvent) {}
 async fn every_amity_event(_ev: AmityEvent) {}
 
 #[webhook_handler]
-async fn count_members(ev: MemberAdded, State(seen): State<Arc<AtomicUsize>>) {
+async fn count_members(ev: MemberAdded, Shared(seen): Shared<Arc<AtomicUsize>>) {
     seen.store(ev.users.len(), Ordering::SeqCst);
 }
 

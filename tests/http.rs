@@ -10,7 +10,7 @@ use axum::Router;
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use webhook_core::talkplus::{self, ChannelAdded, MemberBanned, TalkPlus};
-use webhook_core::{Dispatcher, Provider, State, webhook_handler};
+use webhook_core::{Dispatcher, Provider, Shared, webhook_handler};
 use webhook_examples::server::{self, Config};
 
 const SEED_KEY: &str = "92935b03e231483fc2cf75d9020f7e492c8fd9c7481eb4c79620ace7fe207d81";
@@ -30,13 +30,13 @@ impl Calls {
 }
 
 #[webhook_handler]
-async fn count_channel_added(ev: ChannelAdded, State(calls): State<Calls>) {
+async fn count_channel_added(ev: ChannelAdded, Shared(calls): Shared<Calls>) {
     assert_eq!(ev.channel.id, "webhook_test");
     calls.0.fetch_add(1, Ordering::SeqCst);
 }
 
 #[webhook_handler]
-async fn count_banned(_ev: MemberBanned, State(calls): State<Calls>) {
+async fn count_banned(_ev: MemberBanned, Shared(calls): Shared<Calls>) {
     tokio::time::sleep(Duration::from_millis(5)).await;
     calls.0.fetch_add(1, Ordering::SeqCst);
 }

@@ -14,7 +14,7 @@ use webhook_core::store::sqlite::SqliteStore;
 use webhook_core::store::{DeliveryState, Filter};
 use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
 use webhook_core::{
-    Dispatcher, Inbox, InboxSettings, MemoryStore, Provider, RetryPolicy, State, Store,
+    Dispatcher, Inbox, InboxSettings, MemoryStore, Provider, RetryPolicy, Shared, Store,
     webhook_handler,
 };
 
@@ -66,7 +66,7 @@ impl Handler {
 #[webhook_handler]
 async fn handle(
     ev: MemberBanned,
-    State(handler): State<Handler>,
+    Shared(handler): Shared<Handler>,
     info: webhook_core::DeliveryInfo,
 ) -> Result<(), String> {
     handler.runs.fetch_add(1, Ordering::SeqCst);

@@ -247,3 +247,36 @@ async fn lenient_shapes_are_handled_over_http() {
     }
     assert_eq!(logs.lines_containing("channel=\"gap-bad-count\""), 0);
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_social_event_is_handled_in_the_servers_own_type_over_http() {
+    let (logs, _guard) = capture_logs();
+    let (addr, config) = example_server().await;
+    let url = format!("http://{addr}/webhooks/amity");
+    let body = include_str!("../webhook-core/fixtures/amity/spec/v3.post.didCreate.json");
+    let signature =
+        webhook_core::amity::SIGNATURE.sign(config.amity_secret.value.as_bytes(), body.as_bytes());
+    let (status, reply) = post(&url, ("x-amity-signature", &signature), body).await;
+    assert_eq!((status, reply.as_str()), (StatusCode::OK, "handled\n"));
+    assert_eq!(
+        logs.lines_containing(&handled_line(
+            "v3.post.didCreate",
+            "65f0e1d2c3b4a59687a1b2c3"
+        )),
+        1,
+        "the custom-typed handler logged its line"
+    );
+    // Routed like a built-in event: the same delivery again is a duplicate.
+    let (status, reply) = post(&url, ("x-amity-signature", &signature), body).await;
+    assert_eq!(
+        (status, reply.as_str()),
+        (StatusCode::OK, "acknowledged: already handled\n")
+    );
+    // A body its own type cannot read is 400, naming the path.
+    let broken = r#"{"event":"v3.post.didCreate","data":{"posts":[{"targetId":7}]}}"#;
+    let signature = webhook_core::amity::SIGNATURE
+        .sign(config.amity_secret.value.as_bytes(), broken.as_bytes());
+    let (status, reply) = post(&url, ("x-amity-signature", &signature), broken).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(reply.contains("data.posts[0].targetId"), "{reply}");
+}

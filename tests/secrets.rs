@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderValue};
 use webhook_core::store::Filter;
 use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
 use webhook_core::{
-    DeliveryInfo, Dispatcher, MemoryStore, Provider, State, Store, webhook_handler,
+    DeliveryInfo, Dispatcher, MemoryStore, Provider, Shared, Store, webhook_handler,
 };
 
 const KEY: &str = "a-secret-app-api-key-that-must-never-be-logged";
@@ -34,7 +34,7 @@ struct Seen(Arc<Mutex<Vec<String>>>);
 async fn record(
     ev: MemberBanned,
     info: DeliveryInfo,
-    State(seen): State<Seen>,
+    Shared(seen): Shared<Seen>,
 ) -> Result<(), String> {
     let mut seen = seen.0.lock().map_err(|err| err.to_string())?;
     seen.push(format!("{info:?} {ev:?}"));

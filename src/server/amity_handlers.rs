@@ -8,35 +8,15 @@ use webhook_core::amity::{
     MessageDidFlag, MessageDidRemoveReaction, MessageDidUnflag, MessageDidUpdate, ModerationDidBan,
     UserData, UserDidClearFlag, UserDidCreate, UserDidFlag, UserDidUnflag, UserDidUpdate,
 };
-use webhook_core::{DeliveryInfo, Dispatcher, Event, State, webhook_handler};
+use webhook_core::{DeliveryInfo, Dispatcher, RegistrationError, Shared, webhook_handler};
 
 use super::Demo;
 
-pub(super) fn register(dispatcher: Dispatcher<Amity, Demo>) -> Dispatcher<Amity, Demo> {
-    dispatcher
-        .handler(on_channel_did_add_users)
-        .handler(on_channel_did_ban)
-        .handler(on_channel_did_close)
-        .handler(on_channel_did_create)
-        .handler(on_channel_did_join)
-        .handler(on_channel_did_leave)
-        .handler(on_channel_did_remove_users)
-        .handler(on_channel_did_update)
-        .handler(on_channel_did_update_meta)
-        .handler(on_message_did_add_reaction)
-        .handler(on_message_did_clear_flag)
-        .handler(on_message_did_create)
-        .handler(on_message_did_delete)
-        .handler(on_message_did_flag)
-        .handler(on_message_did_remove_reaction)
-        .handler(on_message_did_unflag)
-        .handler(on_message_did_update)
-        .handler(on_user_did_clear_flag)
-        .handler(on_user_did_create)
-        .handler(on_user_did_flag)
-        .handler(on_user_did_unflag)
-        .handler(on_user_did_update)
-        .handler(on_moderation_did_ban)
+/// Every handler of this module, collected: no list to keep in step with the functions.
+pub(super) fn register(
+    dispatcher: Dispatcher<Amity, Demo>,
+) -> Result<Dispatcher<Amity, Demo>, RegistrationError> {
+    dispatcher.linked_handlers_in(module_path!())
 }
 
 fn channel_of(data: &ChannelData) -> Option<&str> {
@@ -61,7 +41,7 @@ fn users_of(data: &UserData) -> String {
 #[webhook_handler]
 async fn on_channel_did_add_users(
     ev: ChannelDidAddUsers,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidAddUsers::NAME, channel_of(&ev.data), &info)
@@ -71,7 +51,7 @@ async fn on_channel_did_add_users(
 #[webhook_handler]
 async fn on_channel_did_ban(
     ev: ChannelDidBan,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidBan::NAME, channel_of(&ev.data), &info)
@@ -81,7 +61,7 @@ async fn on_channel_did_ban(
 #[webhook_handler]
 async fn on_channel_did_close(
     ev: ChannelDidClose,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidClose::NAME, channel_of(&ev.data), &info)
@@ -91,7 +71,7 @@ async fn on_channel_did_close(
 #[webhook_handler]
 async fn on_channel_did_create(
     ev: ChannelDidCreate,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidCreate::NAME, channel_of(&ev.data), &info)
@@ -101,7 +81,7 @@ async fn on_channel_did_create(
 #[webhook_handler]
 async fn on_channel_did_join(
     ev: ChannelDidJoin,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidJoin::NAME, channel_of(&ev.data), &info)
@@ -111,7 +91,7 @@ async fn on_channel_did_join(
 #[webhook_handler]
 async fn on_channel_did_leave(
     ev: ChannelDidLeave,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidLeave::NAME, channel_of(&ev.data), &info)
@@ -121,7 +101,7 @@ async fn on_channel_did_leave(
 #[webhook_handler]
 async fn on_channel_did_remove_users(
     ev: ChannelDidRemoveUsers,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidRemoveUsers::NAME, channel_of(&ev.data), &info)
@@ -131,7 +111,7 @@ async fn on_channel_did_remove_users(
 #[webhook_handler]
 async fn on_channel_did_update(
     ev: ChannelDidUpdate,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidUpdate::NAME, channel_of(&ev.data), &info)
@@ -141,7 +121,7 @@ async fn on_channel_did_update(
 #[webhook_handler]
 async fn on_channel_did_update_meta(
     ev: ChannelDidUpdateMeta,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelDidUpdateMeta::NAME, channel_of(&ev.data), &info)
@@ -151,7 +131,7 @@ async fn on_channel_did_update_meta(
 #[webhook_handler]
 async fn on_message_did_add_reaction(
     ev: MessageDidAddReaction,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(
@@ -165,7 +145,7 @@ async fn on_message_did_add_reaction(
 #[webhook_handler]
 async fn on_message_did_clear_flag(
     ev: MessageDidClearFlag,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(
@@ -179,7 +159,7 @@ async fn on_message_did_clear_flag(
 #[webhook_handler]
 async fn on_message_did_create(
     ev: MessageDidCreate,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MessageDidCreate::NAME, message_channel_of(&ev.data), &info)
@@ -189,7 +169,7 @@ async fn on_message_did_create(
 #[webhook_handler]
 async fn on_message_did_delete(
     ev: MessageDidDelete,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MessageDidDelete::NAME, message_channel_of(&ev.data), &info)
@@ -199,7 +179,7 @@ async fn on_message_did_delete(
 #[webhook_handler]
 async fn on_message_did_flag(
     ev: MessageDidFlag,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MessageDidFlag::NAME, message_channel_of(&ev.data), &info)
@@ -209,7 +189,7 @@ async fn on_message_did_flag(
 #[webhook_handler]
 async fn on_message_did_remove_reaction(
     ev: MessageDidRemoveReaction,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(
@@ -223,7 +203,7 @@ async fn on_message_did_remove_reaction(
 #[webhook_handler]
 async fn on_message_did_unflag(
     ev: MessageDidUnflag,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MessageDidUnflag::NAME, message_channel_of(&ev.data), &info)
@@ -233,7 +213,7 @@ async fn on_message_did_unflag(
 #[webhook_handler]
 async fn on_message_did_update(
     ev: MessageDidUpdate,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MessageDidUpdate::NAME, message_channel_of(&ev.data), &info)
@@ -243,7 +223,7 @@ async fn on_message_did_update(
 #[webhook_handler]
 async fn on_user_did_clear_flag(
     ev: UserDidClearFlag,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled_users(UserDidClearFlag::NAME, &users_of(&ev.data), &info)
@@ -253,7 +233,7 @@ async fn on_user_did_clear_flag(
 #[webhook_handler]
 async fn on_user_did_create(
     ev: UserDidCreate,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled_users(UserDidCreate::NAME, &users_of(&ev.data), &info)
@@ -263,7 +243,7 @@ async fn on_user_did_create(
 #[webhook_handler]
 async fn on_user_did_flag(
     ev: UserDidFlag,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled_users(UserDidFlag::NAME, &users_of(&ev.data), &info)
@@ -273,7 +253,7 @@ async fn on_user_did_flag(
 #[webhook_handler]
 async fn on_user_did_unflag(
     ev: UserDidUnflag,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled_users(UserDidUnflag::NAME, &users_of(&ev.data), &info)
@@ -283,7 +263,7 @@ async fn on_user_did_unflag(
 #[webhook_handler]
 async fn on_user_did_update(
     ev: UserDidUpdate,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled_users(UserDidUpdate::NAME, &users_of(&ev.data), &info)
@@ -293,9 +273,51 @@ async fn on_user_did_update(
 #[webhook_handler]
 async fn on_moderation_did_ban(
     ev: ModerationDidBan,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled_users(ModerationDidBan::NAME, &users_of(&ev.data), &info)
         .await
+}
+
+/// A post as the example server reads it: the few fields it logs, in a type of its own.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub(super) struct PostCreated {
+    /// The event's data.
+    #[serde(default)]
+    pub(super) data: PostCreatedData,
+}
+
+/// The `data` of [`PostCreated`].
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub(super) struct PostCreatedData {
+    /// The posts created.
+    #[serde(default)]
+    pub(super) posts: Vec<CreatedPost>,
+}
+
+/// One post of [`PostCreatedData`].
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct CreatedPost {
+    /// The community or user feed it was posted to.
+    #[serde(default)]
+    pub(super) target_id: Option<String>,
+}
+
+/// A social event the crate has a type for, read here into the server's own type: how an
+/// application takes an event in the shape it wants.
+#[webhook_handler(event = "v3.post.didCreate")]
+async fn on_post_created(
+    ev: PostCreated,
+    Shared(demo): Shared<Demo>,
+    info: DeliveryInfo,
+) -> Result<(), String> {
+    let post = ev.data.posts.first();
+    demo.handled(
+        "v3.post.didCreate",
+        post.and_then(|post| post.target_id.as_deref()),
+        &info,
+    )
+    .await
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use axum::Router;
 use webhook_core::amity::{self, Amity};
 use webhook_core::talkplus::{self, TalkPlus};
-use webhook_core::{ConfigError, Dispatcher, Inbox, Provider, Store};
+use webhook_core::{Dispatcher, Inbox, Provider, Store};
 
 pub use config::{
     Config, DEFAULT_READ_TIMEOUT, DEFAULT_STORE_FILE, DEMO_AMITY_SECRET, DEMO_TALKPLUS_API_KEY,
@@ -30,22 +30,19 @@ pub use serve::serve;
 pub fn talkplus_dispatcher(
     api_key: &str,
     demo: Demo,
-) -> Result<Dispatcher<TalkPlus, Demo>, ConfigError> {
-    Ok(talkplus_handlers::register(Dispatcher::new(
-        TalkPlus::verifier([api_key])?,
-        demo,
-    )))
+) -> Result<Dispatcher<TalkPlus, Demo>, String> {
+    let verifier = TalkPlus::verifier([api_key]).map_err(|err| err.to_string())?;
+    talkplus_handlers::register(Dispatcher::new(verifier, demo)).map_err(|err| err.to_string())
 }
 
-/// The Amity dispatcher with a handler for each chat event, both signature schemes on.
+/// The Amity dispatcher with a handler for each chat event and one social event read into
+/// a type of the server's own, both signature schemes on.
 ///
 /// # Errors
 /// When the secret is empty.
-pub fn amity_dispatcher(secret: &str, demo: Demo) -> Result<Dispatcher<Amity, Demo>, ConfigError> {
-    Ok(amity_handlers::register(Dispatcher::new(
-        Amity::verifier([secret])?,
-        demo,
-    )))
+pub fn amity_dispatcher(secret: &str, demo: Demo) -> Result<Dispatcher<Amity, Demo>, String> {
+    let verifier = Amity::verifier([secret]).map_err(|err| err.to_string())?;
+    amity_handlers::register(Dispatcher::new(verifier, demo)).map_err(|err| err.to_string())
 }
 
 /// The server's routes and, when it keeps deliveries in a store, its inbox.

@@ -5,33 +5,21 @@ use webhook_core::talkplus::{
     MemberMuted, MemberUnbanned, MemberUnmuted, MessageDeleted, MessageSent, ReactionAdded,
     ReactionDeleted, TalkPlus, UserBlocked, UserUnblocked,
 };
-use webhook_core::{DeliveryInfo, Dispatcher, Event, State, webhook_handler};
+use webhook_core::{DeliveryInfo, Dispatcher, RegistrationError, Shared, webhook_handler};
 
 use super::Demo;
 
-pub(super) fn register(dispatcher: Dispatcher<TalkPlus, Demo>) -> Dispatcher<TalkPlus, Demo> {
-    dispatcher
-        .handler(on_message)
-        .handler(on_message_deleted)
-        .handler(on_reaction_added)
-        .handler(on_reaction_deleted)
-        .handler(on_channel_added)
-        .handler(on_channel_changed)
-        .handler(on_channel_removed)
-        .handler(on_member_added)
-        .handler(on_member_left)
-        .handler(on_member_muted)
-        .handler(on_member_unmuted)
-        .handler(on_member_banned)
-        .handler(on_member_unbanned)
-        .handler(on_user_blocked)
-        .handler(on_user_unblocked)
+/// Every handler of this module, collected: no list to keep in step with the functions.
+pub(super) fn register(
+    dispatcher: Dispatcher<TalkPlus, Demo>,
+) -> Result<Dispatcher<TalkPlus, Demo>, RegistrationError> {
+    dispatcher.linked_handlers_in(module_path!())
 }
 
 #[webhook_handler]
 async fn on_message(
     ev: MessageSent,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MessageSent::NAME, Some(&ev.channel.id), &info)
@@ -41,7 +29,7 @@ async fn on_message(
 #[webhook_handler]
 async fn on_message_deleted(
     ev: MessageDeleted,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MessageDeleted::NAME, Some(&ev.channel.id), &info)
@@ -51,7 +39,7 @@ async fn on_message_deleted(
 #[webhook_handler]
 async fn on_reaction_added(
     ev: ReactionAdded,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ReactionAdded::NAME, Some(&ev.channel.id), &info)
@@ -61,7 +49,7 @@ async fn on_reaction_added(
 #[webhook_handler]
 async fn on_reaction_deleted(
     ev: ReactionDeleted,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ReactionDeleted::NAME, Some(&ev.channel.id), &info)
@@ -71,7 +59,7 @@ async fn on_reaction_deleted(
 #[webhook_handler]
 async fn on_channel_added(
     ev: ChannelAdded,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelAdded::NAME, Some(&ev.channel.id), &info)
@@ -81,7 +69,7 @@ async fn on_channel_added(
 #[webhook_handler]
 async fn on_channel_changed(
     ev: ChannelChanged,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelChanged::NAME, Some(&ev.channel.id), &info)
@@ -91,7 +79,7 @@ async fn on_channel_changed(
 #[webhook_handler]
 async fn on_channel_removed(
     ev: ChannelRemoved,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(ChannelRemoved::NAME, Some(&ev.channel.id), &info)
@@ -101,7 +89,7 @@ async fn on_channel_removed(
 #[webhook_handler]
 async fn on_member_added(
     ev: MemberAdded,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MemberAdded::NAME, Some(&ev.channel.id), &info)
@@ -111,7 +99,7 @@ async fn on_member_added(
 #[webhook_handler]
 async fn on_member_left(
     ev: MemberLeft,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MemberLeft::NAME, Some(&ev.channel.id), &info)
@@ -121,7 +109,7 @@ async fn on_member_left(
 #[webhook_handler]
 async fn on_member_muted(
     ev: MemberMuted,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MemberMuted::NAME, Some(&ev.channel.id), &info)
@@ -131,7 +119,7 @@ async fn on_member_muted(
 #[webhook_handler]
 async fn on_member_unmuted(
     ev: MemberUnmuted,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MemberUnmuted::NAME, Some(&ev.channel.id), &info)
@@ -141,7 +129,7 @@ async fn on_member_unmuted(
 #[webhook_handler]
 async fn on_member_banned(
     ev: MemberBanned,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MemberBanned::NAME, Some(&ev.channel.id), &info)
@@ -151,7 +139,7 @@ async fn on_member_banned(
 #[webhook_handler]
 async fn on_member_unbanned(
     ev: MemberUnbanned,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     demo.handled(MemberUnbanned::NAME, Some(&ev.channel.id), &info)
@@ -161,7 +149,7 @@ async fn on_member_unbanned(
 #[webhook_handler]
 async fn on_user_blocked(
     ev: UserBlocked,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     let users = format!("{}>{}", ev.user.id, ev.blocked_user.id);
@@ -171,7 +159,7 @@ async fn on_user_blocked(
 #[webhook_handler]
 async fn on_user_unblocked(
     ev: UserUnblocked,
-    State(demo): State<Demo>,
+    Shared(demo): Shared<Demo>,
     info: DeliveryInfo,
 ) -> Result<(), String> {
     let users = format!("{}>{}", ev.user.id, ev.blocked_user.id);

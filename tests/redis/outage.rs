@@ -6,13 +6,13 @@ use std::time::{Duration, Instant};
 
 use webhook_core::store::redis::RedisStore;
 use webhook_core::talkplus::{MemberBanned, TalkPlus};
-use webhook_core::{Dispatcher, Outcome, Provider, State, Store, webhook_handler};
+use webhook_core::{Dispatcher, Outcome, Provider, Shared, Store, webhook_handler};
 
 use crate::outside::RedisServer;
 use crate::semantics;
 
 #[webhook_handler]
-async fn count(_ev: MemberBanned, State(runs): State<Arc<AtomicUsize>>) {
+async fn count(_ev: MemberBanned, Shared(runs): Shared<Arc<AtomicUsize>>) {
     runs.fetch_add(1, Ordering::SeqCst);
 }
 

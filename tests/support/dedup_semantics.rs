@@ -11,7 +11,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use webhook_core::amity::{self, Amity};
 use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
-use webhook_core::{Dispatcher, Outcome, Provider, State, Store, webhook_handler};
+use webhook_core::{Dispatcher, Outcome, Provider, Shared, Store, webhook_handler};
 
 const KEY: &str = "dedup-test-key";
 
@@ -41,7 +41,7 @@ impl Probe {
 }
 
 #[webhook_handler]
-async fn probed(_ev: MemberBanned, State(probe): State<Probe>) -> Result<(), String> {
+async fn probed(_ev: MemberBanned, Shared(probe): Shared<Probe>) -> Result<(), String> {
     let run = probe.runs.fetch_add(1, Ordering::SeqCst) + 1;
     tokio::time::sleep(probe.delay).await;
     probe.finished.fetch_add(1, Ordering::SeqCst);
@@ -205,7 +205,7 @@ pub(crate) async fn many_concurrent_identical_deliveries_run_once(
 }
 
 #[webhook_handler]
-async fn count_joins(_ev: amity::ChannelDidJoin, State(runs): State<Arc<AtomicUsize>>) {
+async fn count_joins(_ev: amity::ChannelDidJoin, Shared(runs): Shared<Arc<AtomicUsize>>) {
     runs.fetch_add(1, Ordering::SeqCst);
 }
 

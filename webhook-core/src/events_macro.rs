@@ -1,6 +1,6 @@
-//! The table macro that declares a provider's events: one row per event gives its name,
-//! its struct, its `Event` impl and its variant in the provider's enum, so the four can
-//! never disagree.
+//! The table that declares a provider's events: one row per event gives its name, its
+//! struct, its `Event` impl and its variant in the provider's enum, so the four can never
+//! disagree.
 
 macro_rules! define_events {
     (
@@ -20,9 +20,27 @@ macro_rules! define_events {
             #[serde(rename_all = "camelCase")]
             pub struct $ty { $($body)* }
 
+            impl $ty {
+                /// The event name as the platform spells it.
+                pub const NAME: &'static str = $name;
+
+                /// Parses a verified body into this event.
+                ///
+                /// # Errors
+                /// [`PayloadError::InvalidShape`]($crate::PayloadError::InvalidShape)
+                /// naming the JSON path and expected type.
+                pub fn parse(body: &str) -> Result<Self, $crate::PayloadError> {
+                    $crate::payload::parse_body($name, body)
+                }
+            }
+
             impl $crate::Event for $ty {
                 type Provider = $provider;
-                const NAME: &'static str = $name;
+                const ROUTE: $crate::event::Route = $crate::event::Route::Named($name);
+
+                fn from_body(_name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
+                    $crate::payload::parse_body($name, body)
+                }
 
                 $(
                     fn occurred_at(&self) -> Option<::std::time::SystemTime> {
@@ -31,8 +49,6 @@ macro_rules! define_events {
                     }
                 )?
             }
-
-            impl $crate::handler::EventOf<$provider> for $ty {}
 
             impl From<$ty> for $enum_name {
                 fn from(event: $ty) -> Self {
@@ -53,20 +69,35 @@ macro_rules! define_events {
             Unknown($crate::UnknownEvent<$provider>),
         }
 
-        impl $crate::ProviderEvent for $enum_name {
-            type Provider = $provider;
-
-            fn parse(name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
-                match name {
-                    $($name => <$ty as $crate::Event>::parse(body).map(Self::$ty),)*
-                    _ => $crate::UnknownEvent::parse(name, body).map(Self::Unknown),
-                }
+        impl $enum_name {
+            /// Parses a verified body whose event is `name`; an unknown name is not an
+            /// error but [`Self::Unknown`].
+            ///
+            /// # Errors
+            /// [`PayloadError`]($crate::PayloadError) when a known event does not have
+            /// its documented shape.
+            pub fn parse(name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
+                <Self as $crate::Event>::from_body(name, body)
             }
 
-            fn name(&self) -> &str {
+            /// The event name as the platform spells it.
+            #[must_use]
+            pub fn name(&self) -> &str {
                 match self {
                     $(Self::$ty(_) => $name,)*
                     Self::Unknown(unknown) => &unknown.name,
+                }
+            }
+        }
+
+        impl $crate::Event for $enum_name {
+            type Provider = $provider;
+            const ROUTE: $crate::event::Route = $crate::event::Route::Every;
+
+            fn from_body(name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
+                match name {
+                    $($name => <$ty as $crate::Event>::from_body(name, body).map(Self::$ty),)*
+                    _ => $crate::UnknownEvent::parse(name, body).map(Self::Unknown),
                 }
             }
 
@@ -77,21 +108,6 @@ macro_rules! define_events {
                 }
             }
         }
-
-        impl $crate::handler::HandlerEvent for $enum_name {
-            type Provider = $provider;
-            const ROUTE: $crate::handler::Route = $crate::handler::Route::AllEvents;
-
-            fn from_body(name: &str, body: &str) -> Result<Self, $crate::PayloadError> {
-                <Self as $crate::ProviderEvent>::parse(name, body)
-            }
-
-            fn occurred_at(&self) -> Option<::std::time::SystemTime> {
-                <Self as $crate::ProviderEvent>::occurred_at(self)
-            }
-        }
-
-        impl $crate::handler::EventOf<$provider> for $enum_name {}
 
         /// Serializes as the event's own struct does (an unknown event as its body), without
         /// the event's name.

@@ -47,7 +47,7 @@
 //! ```
 //! use std::sync::{Arc, Mutex};
 //! use webhook_core::talkplus::{self, MemberBanned, TalkPlus, TalkPlusEvent};
-//! use webhook_core::{DeliveryInfo, Dispatcher, Outcome, Provider, ProviderEvent, State, webhook_handler};
+//! use webhook_core::{DeliveryInfo, Dispatcher, Outcome, Provider, Shared, webhook_handler};
 //!
 //! #[derive(Clone, Default)]
 //! struct Moderation {
@@ -55,7 +55,7 @@
 //! }
 //!
 //! #[webhook_handler]
-//! async fn on_member_banned(ev: MemberBanned, State(app): State<Moderation>) -> Result<(), String> {
+//! async fn on_member_banned(ev: MemberBanned, Shared(app): Shared<Moderation>) -> Result<(), String> {
 //!     let mut bans = app.bans.lock().map_err(|_| "lock poisoned".to_owned())?;
 //!     bans.extend(ev.users.into_iter().map(|user| user.id));
 //!     Ok(())
@@ -237,6 +237,7 @@ mod lenient;
 pub mod amity;
 pub mod dispatch;
 pub mod envelope;
+pub mod event;
 pub mod handler;
 pub mod inbox;
 pub mod payload;
@@ -251,55 +252,16 @@ pub mod verify;
 pub use webhook_macros::webhook_handler;
 
 pub use dispatch::{Dispatcher, Failure, HandlerFailure, OnStoreError, Outcome};
-pub use handler::{DeliveryFacts, DeliveryInfo, EventOf, HandlerEvent, State};
+pub use event::{Custom, CustomEvent, Event, Route, UnknownEvent};
+pub use handler::{DeliveryInfo, Registration, RegistrationError, Shared};
 pub use inbox::{Inbox, InboxSettings, RetryPolicy};
 pub use payload::PayloadError;
-pub use provider::{
-    DeliveryError, DeliveryIdSource, Event, Provider, ProviderEvent, UnknownEvent, VerifiedDelivery,
-};
+pub use provider::{DeliveryError, DeliveryIdSource, Provider, VerifiedDelivery};
 pub use store::{MemoryStore, Store, StoreError};
 pub use verify::{ConfigError, SignatureScheme, SigningKey, Verifier, VerifyError};
 
-/// What `#[webhook_handler]`'s expansion calls. Not public API: it may change at any time.
+/// What `#[webhook_handler]`'s expansion names. Not public API: it may change at any time.
 #[doc(hidden)]
 pub mod __private {
-    use std::future::Future;
-
-    use crate::handler::{Extractor, HandlerEvent, HandlerReturn};
-
-    pub fn assert_event<E: HandlerEvent>() {}
-
-    pub fn assert_extractor<T: Extractor>() {}
-
-    pub fn assert_return<R: HandlerReturn>() {}
-
-    /// The future an `async fn` returns, named without naming its parameters.
-    pub trait HandlerFn<Args> {
-        type Future: Future;
-    }
-
-    macro_rules! impl_handler_fn {
-        ($($arg:ident),*) => {
-            impl<F, Fut, $($arg,)*> HandlerFn<($($arg,)*)> for F
-            where
-                F: Fn($($arg,)*) -> Fut,
-                Fut: Future,
-            {
-                type Future = Fut;
-            }
-        };
-    }
-
-    impl_handler_fn!(A1);
-    impl_handler_fn!(A1, A2);
-    impl_handler_fn!(A1, A2, A3);
-    impl_handler_fn!(A1, A2, A3, A4);
-    impl_handler_fn!(A1, A2, A3, A4, A5);
-
-    pub fn assert_send_future<F, Args>(_handler: F)
-    where
-        F: HandlerFn<Args>,
-        F::Future: Send,
-    {
-    }
+    pub use linkme;
 }

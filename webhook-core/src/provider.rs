@@ -7,10 +7,10 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use http::HeaderMap;
-use serde::de::DeserializeOwned;
 
 use crate::envelope::{self, EventNameSource, NestedName};
-use crate::payload::{self, PayloadError, parse_body};
+use crate::event::Event;
+use crate::payload::{self, PayloadError};
 use crate::verify::{SignatureScheme, Verifier, VerifyError};
 
 /// A platform that sends webhooks.
@@ -29,17 +29,34 @@ pub trait Provider: Send + Sync + Sized + 'static {
     const NESTED_EVENT_NAME: Option<NestedName> = None;
     /// Where a delivery's id lives, stable across the platform's retries.
     const DELIVERY_ID: DeliveryIdSource;
-    /// The enum of every event of this provider, unknown ones included.
-    type Event: ProviderEvent<Provider = Self>;
+    /// The enum of every event of this provider, unknown ones included (a provider without
+    /// one uses [`UnknownEvent<Self>`](crate::UnknownEvent)).
+    type Event: Event<Provider = Self>;
+    /// Every event name this provider's types know; a delivery of any other goes to the
+    /// handlers of [`UnknownEvent`](crate::UnknownEvent). Empty by default.
+    const EVENT_NAMES: &'static [&'static str] = &[];
 
-    /// A verifier with this provider's default schemes and the given keys.
+    /// A verifier of this provider's deliveries, with its default schemes and the given
+    /// keys.
     ///
     /// # Errors
     /// [`crate::ConfigError`] when no key is given or a key is empty.
     fn verifier<K: Into<crate::SigningKey>>(
         keys: impl IntoIterator<Item = K>,
-    ) -> Result<Verifier, crate::ConfigError> {
+    ) -> Result<Verifier<Self>, crate::ConfigError> {
         Verifier::new(Self::SCHEMES.iter().copied(), keys)
+    }
+
+    /// A verifier of this provider's deliveries accepting only `schemes` (in priority
+    /// order), e.g. Amity's current scheme without the legacy one.
+    ///
+    /// # Errors
+    /// [`crate::ConfigError`] when no scheme or no key is given, or a key is empty.
+    fn verifier_with<K: Into<crate::SigningKey>>(
+        schemes: impl IntoIterator<Item = SignatureScheme>,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<Verifier<Self>, crate::ConfigError> {
+        Verifier::new(schemes, keys)
     }
 
     /// Verifies a delivery, then reads its envelope (event name, delivery id).
@@ -50,7 +67,7 @@ pub trait Provider: Send + Sync + Sized + 'static {
     /// [`DeliveryError::Unauthorized`] when the signature does not verify,
     /// [`DeliveryError::BadPayload`] when the verified body has no readable envelope.
     fn receive<'a>(
-        verifier: &Verifier,
+        verifier: &Verifier<Self>,
         headers: &'a HeaderMap,
         body: &'a [u8],
     ) -> Result<VerifiedDelivery<'a, Self>, DeliveryError> {
@@ -124,112 +141,6 @@ impl DeliveryIdSource {
     }
 }
 
-/// One typed event of a provider: the type a handler takes.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a webhook event type",
-    label = "not an event of TalkPlus, Amity or another provider",
-    note = "a handler's first parameter is an event such as `talkplus::MemberBanned`, a provider's whole event enum such as `talkplus::TalkPlusEvent`, or its `UnknownEvent`"
-)]
-pub trait Event: DeserializeOwned + Send + 'static {
-    /// The provider that sends this event.
-    type Provider: Provider;
-    /// The event name as the platform spells it (`"member_banned"`).
-    const NAME: &'static str;
-
-    /// Parses a verified body into this event.
-    ///
-    /// # Errors
-    /// [`PayloadError::InvalidShape`] naming the JSON path and expected type.
-    fn parse(body: &str) -> Result<Self, PayloadError> {
-        parse_body(Self::NAME, body)
-    }
-
-    /// When the event happened, by its own timestamp, for events that carry a reliable one
-    /// ([`Dispatcher::max_age`](crate::Dispatcher::max_age) checks it); `None` otherwise.
-    fn occurred_at(&self) -> Option<std::time::SystemTime> {
-        None
-    }
-}
-
-/// The enum of all events of one provider, with a variant for events this crate does not
-/// know.
-pub trait ProviderEvent: Sized + Send + 'static {
-    /// The provider whose events these are.
-    type Provider: Provider;
-
-    /// Parses a verified body whose event is `name`. An unknown name is not an error.
-    ///
-    /// # Errors
-    /// [`PayloadError`] when a known event does not have its documented shape.
-    fn parse(name: &str, body: &str) -> Result<Self, PayloadError>;
-
-    /// The event name as the platform spells it.
-    fn name(&self) -> &str;
-
-    /// When the event happened, by its own timestamp, if it carries a reliable one.
-    fn occurred_at(&self) -> Option<std::time::SystemTime> {
-        None
-    }
-}
-
-/// An event this crate has no type for: a new event of the platform, or one outside chat.
-/// It keeps the name and the whole body, so nothing is lost.
-pub struct UnknownEvent<P> {
-    /// The event name as the platform spells it.
-    pub name: String,
-    /// The whole body.
-    pub raw: serde_json::Value,
-    provider: PhantomData<fn() -> P>,
-}
-
-impl<P: Provider> UnknownEvent<P> {
-    /// An unknown event named `name` with body `raw`.
-    #[must_use]
-    pub fn new(name: impl Into<String>, raw: serde_json::Value) -> Self {
-        Self {
-            name: name.into(),
-            raw,
-            provider: PhantomData,
-        }
-    }
-
-    /// Reads a verified body as an unknown event named `name`.
-    ///
-    /// # Errors
-    /// [`PayloadError::NotJson`] when the body is not JSON.
-    pub fn parse(name: &str, body: &str) -> Result<Self, PayloadError> {
-        let raw = serde_json::from_str(body).map_err(|err| PayloadError::NotJson {
-            reason: err.to_string(),
-        })?;
-        Ok(Self::new(name, raw))
-    }
-}
-
-impl<P> fmt::Debug for UnknownEvent<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnknownEvent")
-            .field("name", &self.name)
-            .field("raw", &self.raw)
-            .finish()
-    }
-}
-
-impl<P> Clone for UnknownEvent<P> {
-    fn clone(&self) -> Self {
-        Self {
-            name: self.name.clone(),
-            raw: self.raw.clone(),
-            provider: PhantomData,
-        }
-    }
-}
-
-impl<P> PartialEq for UnknownEvent<P> {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && self.raw == other.raw
-    }
-}
-
 /// A delivery whose signature has been checked and whose envelope has been read.
 pub struct VerifiedDelivery<'a, P> {
     /// The event name as the platform spells it.
@@ -249,7 +160,7 @@ impl<P: Provider> VerifiedDelivery<'_, P> {
     /// # Errors
     /// [`PayloadError`] when a known event does not have its documented shape.
     pub fn parse(&self) -> Result<P::Event, PayloadError> {
-        P::Event::parse(&self.event_name, self.body)
+        P::Event::from_body(&self.event_name, self.body)
     }
 
     /// Parses the body into one typed event, after checking the name matches.
@@ -259,7 +170,12 @@ impl<P: Provider> VerifiedDelivery<'_, P> {
     /// # Errors
     /// [`PayloadError`] when the body does not have the event's documented shape.
     pub fn parse_as<E: Event<Provider = P>>(&self) -> Option<Result<E, PayloadError>> {
-        (self.event_name == E::NAME).then(|| E::parse(self.body))
+        match E::ROUTE {
+            crate::event::Route::Named(name) if name == self.event_name => {
+                Some(E::from_body(&self.event_name, self.body))
+            }
+            _ => None,
+        }
     }
 }
 

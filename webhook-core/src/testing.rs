@@ -25,7 +25,8 @@ use http::{HeaderMap, HeaderValue};
 use serde::Serialize;
 
 use crate::dispatch::{Dispatcher, Outcome};
-use crate::provider::{Event, Provider};
+use crate::event::Event;
+use crate::provider::Provider;
 use crate::verify::SignatureScheme;
 
 /// The documented sample body of an event, as `(provider, event name, body)`.
@@ -153,16 +154,21 @@ pub fn body_for(provider: &str, event: &str) -> Option<String> {
 /// A body `{"event": name, ...fields of value}` for an event without a sample.
 ///
 /// # Errors
-/// When `value` does not serialize to a JSON object.
+/// When `value` is not an event of one name (a provider's enum, an unknown event), or does
+/// not serialize to a JSON object.
 pub fn body_of<E: Event + Serialize>(value: &E) -> Result<String, serde_json::Error> {
+    let Some(name) = E::ROUTE.name() else {
+        return Err(serde::ser::Error::custom(
+            "a test delivery is built from an event of one name",
+        ));
+    };
     let mut object = serde_json::Map::new();
-    object.insert("event".to_owned(), E::NAME.into());
+    object.insert("event".to_owned(), name.into());
     match serde_json::to_value(value)? {
         serde_json::Value::Object(fields) => object.extend(fields),
         other => {
             return Err(serde::ser::Error::custom(format!(
-                "{} serializes to {other}, not an object",
-                E::NAME
+                "{name} serializes to {other}, not an object"
             )));
         }
     }
@@ -180,7 +186,7 @@ impl TestDelivery {
     #[must_use]
     pub fn sample<E: Event + Serialize + Default>() -> Self {
         let provider = <E::Provider as Provider>::NAME;
-        match sample_body(provider, E::NAME) {
+        match E::ROUTE.name().and_then(|name| sample_body(provider, name)) {
             Some(body) => Self::from_body(body),
             None => Self::from_event(&E::default()),
         }
@@ -189,12 +195,13 @@ impl TestDelivery {
     /// A body holding `event`, with its `event` name field.
     ///
     /// # Panics
-    /// If `event` does not serialize to a JSON object, which no event of this crate does.
+    /// If `event` is not an event of one name, or does not serialize to a JSON object
+    /// (every event type of this crate does).
     #[must_use]
     pub fn from_event<E: Event + Serialize>(event: &E) -> Self {
         match body_of(event) {
             Ok(body) => Self::from_body(body),
-            Err(err) => panic!("cannot build a test delivery of {}: {err}", E::NAME),
+            Err(err) => panic!("cannot build a test delivery: {err}"),
         }
     }
 

@@ -4,6 +4,7 @@
 //! A [`Verifier`] holds the accepted schemes, in priority order, and one or more keys.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -278,7 +279,9 @@ struct SchemeKeys {
     macs: Vec<KeyedMac>,
 }
 
-/// Checks deliveries against the accepted schemes and keys.
+/// Checks the deliveries of provider `P` against the accepted schemes and keys. Built with
+/// [`Provider::verifier`](crate::Provider::verifier), it knows its provider: a dispatcher
+/// of another provider does not take it.
 ///
 /// Schemes are tried in the order given: the first whose header is present decides, so
 /// with Amity's current scheme listed first a delivery carrying both headers is judged by
@@ -287,10 +290,11 @@ struct SchemeKeys {
 ///
 /// ```
 /// use http::HeaderMap;
-/// use webhook_core::{Verifier, amity};
+/// use webhook_core::amity::{self, Amity};
+/// use webhook_core::Provider;
 ///
 /// // Current and legacy scheme, old and new secret during a rotation.
-/// let verifier = Verifier::new(amity::SCHEMES.iter().copied(), ["old secret", "new secret"])?;
+/// let verifier = Amity::verifier(["old secret", "new secret"])?;
 /// let body = br#"{"event":"channel.didJoin","data":{}}"#;
 ///
 /// let mut headers = HeaderMap::new();
@@ -298,15 +302,25 @@ struct SchemeKeys {
 /// assert_eq!(verifier.verify(&headers, body)?, amity::SIGNATURE);
 ///
 /// // Accept the current scheme only.
-/// let strict = Verifier::new([amity::SIGNATURE], ["new secret"])?;
+/// let strict = Amity::verifier_with([amity::SIGNATURE], ["new secret"])?;
+/// # let _ = strict;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone)]
-pub struct Verifier {
+pub struct Verifier<P> {
     checks: Vec<SchemeKeys>,
+    provider: PhantomData<fn() -> P>,
 }
 
-impl Verifier {
+impl<P> Clone for Verifier<P> {
+    fn clone(&self) -> Self {
+        Self {
+            checks: self.checks.clone(),
+            provider: PhantomData,
+        }
+    }
+}
+
+impl<P> Verifier<P> {
     /// A verifier accepting `schemes` (in priority order) signed with any of `keys`.
     ///
     /// # Errors
@@ -342,7 +356,10 @@ impl Verifier {
         if checks.is_empty() {
             return Err(ConfigError::NoSchemes);
         }
-        Ok(Self { checks })
+        Ok(Self {
+            checks,
+            provider: PhantomData,
+        })
     }
 
     /// The accepted schemes, in priority order.
@@ -395,7 +412,7 @@ impl Verifier {
     }
 }
 
-impl fmt::Debug for Verifier {
+impl<P> fmt::Debug for Verifier<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let schemes: Vec<&str> = self.checks.iter().map(|check| check.scheme.name).collect();
         f.debug_struct("Verifier")
@@ -501,7 +518,7 @@ mod tests {
     fn signing_key_debug_is_redacted() {
         let key = SigningKey::from("super-secret-key");
         assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
-        let verifier = Verifier::new([SHA256_HEX], ["super-secret-key"]).expect("valid");
+        let verifier = Verifier::<()>::new([SHA256_HEX], ["super-secret-key"]).expect("valid");
         let shown = format!("{verifier:?}");
         assert!(!shown.contains("super-secret"), "{shown}");
         assert!(shown.contains("keys: 1"), "{shown}");
@@ -511,19 +528,22 @@ mod tests {
     fn rejects_empty_configuration() {
         let none: [&str; 0] = [];
         assert_eq!(
-            Verifier::new([SHA256_HEX], none).err(),
+            Verifier::<()>::new([SHA256_HEX], none).err(),
             Some(ConfigError::NoKeys)
         );
         assert_eq!(
-            Verifier::new([SHA256_HEX], [""]).err(),
+            Verifier::<()>::new([SHA256_HEX], [""]).err(),
             Some(ConfigError::EmptyKey)
         );
-        assert_eq!(Verifier::new([], ["k"]).err(), Some(ConfigError::NoSchemes));
+        assert_eq!(
+            Verifier::<()>::new([], ["k"]).err(),
+            Some(ConfigError::NoSchemes)
+        );
     }
 
     #[test]
     fn non_ascii_header_value_is_malformed_not_a_panic() {
-        let verifier = Verifier::new([SHA256_HEX], ["k"]).expect("valid");
+        let verifier = Verifier::<()>::new([SHA256_HEX], ["k"]).expect("valid");
         let mut headers = HeaderMap::new();
         headers.insert(
             "x-test",

@@ -13,7 +13,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
-use webhook_core::ProviderEvent;
 use webhook_core::amity::{self, AmityEvent};
 use yaml_rust2::{Yaml, YamlLoader};
 

@@ -2,9 +2,9 @@
 //! naming the JSON path and the expected type.
 
 use serde_json::json;
+use webhook_core::PayloadError;
 use webhook_core::amity::{self, AmityEvent};
 use webhook_core::talkplus::{self, ChannelType, MessageType, Reaction, TalkPlusEvent};
-use webhook_core::{Event, PayloadError, ProviderEvent};
 
 fn talkplus_deleted(sender: &str) -> String {
     let sender = if sender.is_empty() {

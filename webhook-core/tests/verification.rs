@@ -31,7 +31,7 @@ fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
     map
 }
 
-fn talkplus_verifier() -> Verifier {
+fn talkplus_verifier() -> Verifier<TalkPlus> {
     TalkPlus::verifier([SEED_KEY]).expect("valid configuration")
 }
 
@@ -298,7 +298,7 @@ fn when_both_headers_are_present_the_current_one_decides() {
 
 #[test]
 fn legacy_scheme_can_be_turned_off() {
-    let strict = Verifier::new([amity::SIGNATURE], ["secret"]).expect("valid");
+    let strict = Amity::verifier_with([amity::SIGNATURE], ["secret"]).expect("valid");
     let legacy = amity::LEGACY_SIGNATURE.sign(b"secret", AMITY_BODY);
     assert_eq!(
         strict.verify(&headers(&[("x-eko-signature", &legacy)]), AMITY_BODY),

@@ -1,16 +1,26 @@
 //! Validation and expansion of `#[webhook_handler]`.
 //!
-//! The function is always emitted unchanged, so IDEs and other code keep working even
-//! when the attribute reports errors. The expansion adds, in an anonymous `const`, calls
-//! whose trait bounds check each type; they are spanned on the user's own tokens so a
-//! mistake is reported under the type that causes it.
+//! For `async fn on_member_banned(ev: MemberBanned, ...) -> R` the expansion is:
+//!
+//! - a hidden type `on_member_banned` describing the handler (`HandlerFn`: its event,
+//!   provider, name, and how to run it), with the function's body as its associated
+//!   `async fn`, and the trait impls that say which dispatchers take it;
+//! - the function itself, same name, same parameters, returning
+//!   `WebhookHandler<on_member_banned, impl Future<Output = R>>`: awaited as before, and
+//!   registrable by a dispatcher (`.handler(on_member_banned)`);
+//! - an entry in `webhook_core::handler::LINKED`, so `Dispatcher::linked_handlers` finds
+//!   it.
+//!
+//! Every use of a user's type is spanned on that type, so a mistake is reported under it.
+//! When the signature cannot be a handler at all, the function is emitted unchanged with
+//! the errors, so code using it gets no follow-on errors.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
-use syn::{FnArg, ItemFn, ReturnType};
+use syn::{Attribute, FnArg, ItemFn, ReturnType, Type};
 
-use crate::args;
+use crate::args::{self, Args};
 use crate::errors::Errors;
 
 pub(crate) fn webhook_handler(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -28,119 +38,375 @@ pub(crate) fn webhook_handler(args: TokenStream, input: TokenStream) -> TokenStr
         }
     };
 
-    let checks = check_signature(&function, &mut errors);
-    let type_checks =
-        checks.map(|checks| type_checks(&function, &checks, &args::runtime_path(&args)));
-    let errors = errors.into_compile_errors();
-    quote! {
-        #function
-        #type_checks
-        #errors
+    let krate = args::runtime_path(&args);
+    let provider = args::event_provider(&args, &krate, &mut errors);
+    let signature = check_signature(&function, &mut errors);
+    match signature {
+        Some(signature) if errors.is_empty() => {
+            expand(&function, &signature, &args, provider.as_ref(), &krate)
+        }
+        _ => {
+            // Keep the function as written, so nothing else fails because of it.
+            let errors = errors.into_compile_errors();
+            quote!(#function #errors)
+        }
     }
 }
 
-/// The event plus at most four extractors: what `IntoHandler` is implemented for.
+/// The event plus at most four extractors.
 const MAX_PARAMETERS: usize = 5;
 
-/// What the signature allows checking by type.
-struct Checkable {
-    /// The function is async and can be called with its parameters.
-    callable: bool,
+/// The types of a valid signature.
+struct Signature<'a> {
+    event: &'a Type,
+    extractors: Vec<&'a Type>,
+    returns: Option<&'a Type>,
 }
 
-/// Reports every syntactic mistake. Returns `None` when type checks would only repeat
-/// the errors (generic functions, whose types cannot be named outside them).
-fn check_signature(function: &ItemFn, errors: &mut Errors) -> Option<Checkable> {
+/// Reports every mistake the syntax shows; `None` when the signature cannot be expanded.
+fn check_signature<'a>(function: &'a ItemFn, errors: &mut Errors) -> Option<Signature<'a>> {
     let sig = &function.sig;
-    let mut callable = true;
+    let mut valid = true;
     if sig.asyncness.is_none() {
         errors.push_spanned(
             sig.fn_token,
             "a webhook handler must be an `async fn`: write `async fn` here",
         );
-        callable = false;
+        valid = false;
     }
-    // A method sits in an `impl` block, where the checks' anonymous `const` cannot go.
-    let method = sig.receiver().is_some();
     if let Some(receiver) = sig.receiver() {
         errors.push_spanned(
             receiver,
-            "a webhook handler cannot take `self`: write it as a free `async fn` and pass shared data with `State<T>`",
+            "a webhook handler cannot take `self`: write it as a free `async fn` and pass shared data with `Shared<T>`",
         );
+        valid = false;
     }
     if sig.inputs.is_empty() {
         errors.push(syn::Error::new(
             sig.paren_token.span.join(),
             "a webhook handler takes its event as the first parameter, e.g. `ev: talkplus::MemberBanned`",
         ));
-        callable = false;
+        valid = false;
     }
     if let Some(variadic) = &sig.variadic {
         errors.push_spanned(variadic, "a webhook handler cannot be variadic");
-        callable = false;
+        valid = false;
     }
     if let Some(extra) = sig.inputs.iter().nth(MAX_PARAMETERS) {
         errors.push_spanned(
             extra,
-            "a webhook handler takes at most 4 parameters after the event (`State<T>`, `DeliveryInfo`)",
+            "a webhook handler takes at most 4 parameters after the event (`Shared<T>`, `DeliveryInfo`)",
         );
-        callable = false;
+        valid = false;
     }
-    let generic = !sig.generics.params.is_empty() || sig.generics.where_clause.is_some();
-    if generic {
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.push_spanned(
             &sig.generics,
             "a webhook handler cannot be generic: the dispatcher routes by the concrete event type",
         );
+        valid = false;
     }
+    if let Some(constness) = &sig.constness {
+        errors.push_spanned(constness, "a webhook handler cannot be `const`");
+        valid = false;
+    }
+    let mut types = Vec::new();
     for input in &sig.inputs {
-        if let FnArg::Typed(typed) = input
-            && let syn::Type::ImplTrait(_) = *typed.ty
-        {
-            errors.push_spanned(
-                &typed.ty,
-                "a webhook handler cannot take `impl Trait`: name the concrete event or extractor type",
-            );
-            return None;
+        if let FnArg::Typed(typed) = input {
+            if let Type::ImplTrait(_) = *typed.ty {
+                errors.push_spanned(
+                    &typed.ty,
+                    "a webhook handler cannot take `impl Trait`: name the concrete event or parameter type",
+                );
+                valid = false;
+            }
+            types.push(&*typed.ty);
         }
     }
-    (!generic && !method).then_some(Checkable { callable })
-}
-
-fn type_checks(function: &ItemFn, checks: &Checkable, krate: &TokenStream) -> TokenStream {
-    let sig = &function.sig;
-    let name = &sig.ident;
-    let private = quote!(#krate::__private);
-    let mut typed = sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(typed) => Some(&typed.ty),
-        FnArg::Receiver(_) => None,
-    });
-    let event = typed.next().map(|ty| {
-        quote_spanned! {ty.span()=> #private::assert_event::<#ty>(); }
-    });
-    let extractors = typed.map(|ty| {
-        quote_spanned! {ty.span()=> #private::assert_extractor::<#ty>(); }
-    });
     let returns = match &sig.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) => {
-            Some(quote_spanned! {ty.span()=> #private::assert_return::<#ty>(); })
+            if let Type::ImplTrait(_) = **ty {
+                errors.push_spanned(
+                    ty,
+                    "a webhook handler returns `()` or `Result<(), E>`, not `impl Trait`",
+                );
+                valid = false;
+            }
+            Some(&**ty)
         }
     };
-    let future_is_send = checks.callable.then(|| {
-        quote_spanned! {name.span()=> #private::assert_send_future(#name); }
-    });
-    // The function is referenced, so no lint needs silencing: the expansion stays
-    // clean even where the user forbids lints.
-    quote! {
-        const _: fn() = {
-            fn __webhook_handler_checks() {
-                #event
-                #(#extractors)*
-                #returns
-                #future_is_send
+    let mut types = types.into_iter();
+    let event = types.next()?;
+    valid.then(|| Signature {
+        event,
+        extractors: types.collect(),
+        returns,
+    })
+}
+
+fn expand(
+    function: &ItemFn,
+    signature: &Signature<'_>,
+    args: &Args,
+    provider: Option<&TokenStream>,
+    krate: &TokenStream,
+) -> TokenStream {
+    let name = &function.sig.ident;
+    let vis = &function.vis;
+    let (docs, cfgs, others) = split_attributes(&function.attrs);
+    let inputs = &function.sig.inputs;
+    let output = &function.sig.output;
+    let block = &function.block;
+    let event_ty = signature.event;
+    let marker = marker_name(name);
+    // The runtime crate's path, spanned on the event's type like what is built from it.
+    let krate_at_event = respan(krate, event_ty.span());
+    let returns = signature
+        .returns
+        .map_or_else(|| quote!(()), |ty| quote!(#ty));
+
+    // The event the dispatcher routes: the parameter's own type, or, with `event = "..."`,
+    // the parameter's type read as that event.
+    let (routed_event, custom_name) = match (&args.event, provider) {
+        (Some(event), Some(provider)) => (
+            quote_spanned! {event_ty.span()=> #krate_at_event::Custom<#event_ty, #name::#marker> },
+            Some(quote! {
+                #(#cfgs)*
+                impl #krate::event::CustomEventName for #name::#marker {
+                    type Provider = #provider;
+                    const NAME: &'static str = #event;
+                }
+            }),
+        ),
+        _ => (quote!(#event_ty), None),
+    };
+    // Named once, spanned on the user's type: a first parameter that is not an event is
+    // reported there, once, and everything built on it inherits the error quietly.
+    let provider_of = match (&args.event, provider) {
+        (Some(_), Some(provider)) => quote!(#provider),
+        _ => quote_spanned! {event_ty.span()=> <#event_ty as #krate_at_event::Event>::Provider },
+    };
+    // A custom event names its provider already; a typed one is wrapped to name it, so
+    // that a first parameter that is no event is reported once, where it is written.
+    let parsed_event = if custom_name.is_some() {
+        routed_event.clone()
+    } else {
+        quote_spanned! {event_ty.span()=>
+            #krate_at_event::handler::Parsed<#routed_event, #provider_of>
+        }
+    };
+    let marker_provider = quote_spanned! {event_ty.span()=>
+        <<#name::#marker as #krate_at_event::handler::HandlerFn>::Event as #krate_at_event::Event>::Provider
+    };
+    // A custom event names its provider outright: nothing to infer, nothing to fail twice.
+    let handler_provider = if custom_name.is_some() {
+        provider_of.clone()
+    } else {
+        marker_provider.clone()
+    };
+
+    let all_types: Vec<&Type> = std::iter::once(event_ty)
+        .chain(signature.extractors.iter().copied())
+        .collect();
+    let arguments: Vec<_> = (0..all_types.len())
+        .map(|index| format_ident!("__webhook_arg{}", index))
+        .collect();
+    let extracted: Vec<_> = signature
+        .extractors
+        .iter()
+        .zip(&arguments[1..])
+        .map(|(ty, argument)| {
+            quote_spanned! {ty.span()=>
+                let #argument = <#ty as #krate::handler::Extractor>::extract(state, info)?;
             }
-            __webhook_handler_checks
+        })
+        .collect();
+    let state_types = signature.extractors.iter().map(|ty| {
+        let read = quote_spanned! {ty.span()=> <#ty as #krate::handler::Extractor>::state_type() };
+        quote! {
+            if state.is_none() {
+                state = #read;
+            }
+        }
+    });
+    let fits_state = signature.extractors.iter().map(|ty| {
+        quote_spanned! {ty.span()=> #ty: #krate::handler::FromDelivery<__WebhookState> }
+    });
+    let extractor_args = &arguments[1..];
+    let send_check = quote_spanned! {name.span()=>
+        #krate::handler::handler_futures_must_be_send(#name::#marker::#name(__webhook_arg0.event, #(#extractor_args),*))
+    };
+    let into_result = match signature.returns {
+        Some(ty) => quote_spanned! {ty.span()=>
+            <#ty as #krate::handler::HandlerReturn>::into_result(future.await)
+        },
+        None => quote!(<() as #krate::handler::HandlerReturn>::into_result(future.await)),
+    };
+    let name_text = name.to_string();
+    let inner_vis = inner_visibility(vis);
+    // Without extractors the delivery's state and facts go unread; say so, or the
+    // warning would land on the user's event type.
+    let unused_inputs = signature
+        .extractors
+        .is_empty()
+        .then(|| quote!(let _ = (state, info);));
+    let state_variable = if signature.extractors.is_empty() {
+        quote!(let state = ::core::option::Option::None;)
+    } else {
+        quote!(let mut state = ::core::option::Option::None;)
+    };
+
+    // Spanned on the event's type: should that type not be an event, every error these
+    // items raise lands there, the same one, and is shown once.
+    let described = quote_spanned! {event_ty.span()=>
+        #(#cfgs)*
+        impl #krate_at_event::handler::HandlerFn for #name::#marker {
+            type Event = #parsed_event;
+            const NAME: &'static str = #name_text;
+            const PATH: &'static str = ::core::concat!(::core::module_path!(), "::", #name_text);
+
+            fn state_type() -> ::core::option::Option<(::core::any::TypeId, &'static str)> {
+                #state_variable
+                #(#state_types)*
+                state
+            }
+
+            fn run(
+                __webhook_arg0: Self::Event,
+                state: &(dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
+                info: &#krate_at_event::DeliveryInfo,
+            ) -> ::core::option::Option<#krate_at_event::handler::HandlerFuture> {
+                #unused_inputs
+                #(#extracted)*
+                let future = #send_check;
+                ::core::option::Option::Some(::std::boxed::Box::pin(async move { #into_result }))
+            }
+        }
+
+        #(#cfgs)*
+        impl #krate_at_event::handler::HandlerOf<#handler_provider> for #name::#marker {}
+
+        #(#cfgs)*
+        impl<__WebhookState> #krate_at_event::handler::RunsWith<__WebhookState> for #name::#marker
+        where
+            #(#fits_state,)*
+        {}
+
+    };
+
+    quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #vis mod #name {
+            /// What `#[webhook_handler]` knows of the function.
+            #inner_vis struct #marker {}
+        }
+
+        #(#cfgs)*
+        impl #name::#marker {
+            #(#others)*
+            async fn #name(#inputs) #output #block
+        }
+
+        #described
+        #custom_name
+
+        #(#cfgs)*
+        #(#docs)*
+        #vis fn #name(#(#arguments: #all_types),*) -> #krate::handler::WebhookHandler<#name::#marker, impl ::core::future::Future<Output = #returns>> {
+            #krate::handler::WebhookHandler::new(#name::#marker::#name(#(#arguments),*))
+        }
+
+        #(#cfgs)*
+        const _: () = {
+            #[#krate::__private::linkme::distributed_slice(#krate::handler::LINKED)]
+            #[linkme(crate = #krate::__private::linkme)]
+            static LINKED_HANDLER: &'static dyn #krate::handler::Linked =
+                &#krate::handler::Registration::<#marker_provider, #name::#marker>::new();
         };
     }
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut respanned =
+                    proc_macro2::Group::new(group.delimiter(), respan(&group.stream(), span));
+                respanned.set_span(span);
+                return proc_macro2::TokenTree::Group(respanned);
+            }
+            token.set_span(span);
+            token
+        })
+        .collect()
+}
+
+/// The name of the type describing handler `name`: `on_member_banned` gives
+/// `OnMemberBanned`, which is how errors name the handler.
+fn marker_name(name: &syn::Ident) -> syn::Ident {
+    let text = name.to_string();
+    let camel: String = text
+        .split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect();
+    let camel = if camel.is_empty() {
+        "Handler".to_owned()
+    } else {
+        camel
+    };
+    syn::Ident::new(&camel, name.span())
+}
+
+/// The visibility, inside the module named after the function, that equals the
+/// function's own visibility outside it.
+fn inner_visibility(vis: &syn::Visibility) -> TokenStream {
+    match vis {
+        syn::Visibility::Public(_) => quote!(pub),
+        syn::Visibility::Inherited => quote!(pub(super)),
+        syn::Visibility::Restricted(restricted) => {
+            let path = &restricted.path;
+            let first = path
+                .segments
+                .first()
+                .map(|segment| segment.ident.to_string());
+            match first.as_deref() {
+                Some("crate") => quote!(pub(in #path)),
+                Some("self") if path.segments.len() == 1 => quote!(pub(super)),
+                Some("self") => {
+                    let rest = path.segments.iter().skip(1);
+                    quote!(pub(in super #(::#rest)*))
+                }
+                _ => quote!(pub(in super::#path)),
+            }
+        }
+    }
+}
+
+/// The function's attributes: docs (for the registration value), `cfg`s (for every item),
+/// and the rest (for the function).
+fn split_attributes(attrs: &[Attribute]) -> (Vec<&Attribute>, Vec<&Attribute>, Vec<&Attribute>) {
+    let mut docs = Vec::new();
+    let mut cfgs = Vec::new();
+    let mut others = Vec::new();
+    for attr in attrs {
+        if attr.path().is_ident("doc") {
+            docs.push(attr);
+        } else if attr.path().is_ident("cfg") {
+            cfgs.push(attr);
+        } else {
+            others.push(attr);
+        }
+    }
+    (docs, cfgs, others)
 }

@@ -5,23 +5,25 @@
 mod args;
 mod errors;
 mod expand;
+mod known_events;
 
 use proc_macro::TokenStream;
 
-/// Checks that an `async fn` is a valid webhook handler and reports every mistake at
-/// the offending tokens, leaving the function itself unchanged (it stays an ordinary
-/// function that unit tests can call).
+/// Turns an `async fn` into a webhook handler: a registration value of the same name that
+/// a `Dispatcher` registers (`.handler(on_member_banned)`), that carries its provider,
+/// event and name, and that is still called like the function (`on_member_banned(ev)`).
+/// Every mistake in the signature is reported at the offending tokens.
 ///
 /// ```
 /// # use hooks as webhook_core; // this crate's own doc tests see webhook-core as `hooks`
 /// use webhook_core::talkplus::MemberBanned;
-/// use webhook_core::{State, webhook_handler};
+/// use webhook_core::{Shared, webhook_handler};
 ///
 /// #[derive(Clone)]
 /// struct Bans(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
 ///
 /// #[webhook_handler]
-/// async fn on_member_banned(ev: MemberBanned, State(bans): State<Bans>) -> Result<(), String> {
+/// async fn on_member_banned(ev: MemberBanned, Shared(bans): Shared<Bans>) -> Result<(), String> {
 ///     let mut bans = bans.0.lock().map_err(|err| err.to_string())?;
 ///     bans.push(ev.channel.id);
 ///     Ok(())
@@ -29,11 +31,16 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// The first parameter is the event; its type decides which deliveries the handler gets
-/// and of which provider. Further parameters are `State<T>` and `DeliveryInfo`. The return
-/// type is `()` or `Result<(), E>` with `E: Display`.
+/// and of which provider. Further parameters are `Shared<T>` (the dispatcher's state) and
+/// `DeliveryInfo`. The return type is `()` or `Result<(), E>` with `E: Display`.
 ///
-/// Argument: `crate = "path"` names the runtime crate when it cannot be found in
-/// `Cargo.toml` (re-exported through another crate, say).
+/// Arguments:
+/// - `event = "v3.post.didCreate"`: the handler takes a type of your own (`Deserialize +
+///   Clone`) for that event. A name a built-in provider sends gives the provider; a name
+///   close to one it sends is an error naming it; any other name needs
+///   `provider = Path`.
+/// - `crate = "path"` names the runtime crate when it cannot be found in `Cargo.toml`
+///   (re-exported through another crate, say).
 #[proc_macro_attribute]
 pub fn webhook_handler(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::webhook_handler(args.into(), input.into()).into()

@@ -1,10 +1,10 @@
 use webhook_core::talkplus::MemberBanned;
-use webhook_core::{DeliveryInfo, State, webhook_handler};
+use webhook_core::{DeliveryInfo, Shared, webhook_handler};
 
 #[webhook_handler]
 async fn on_member_banned(
     ev: MemberBanned,
-    a: State<()>,
+    a: Shared<()>,
     b: DeliveryInfo,
     c: DeliveryInfo,
     d: DeliveryInfo,

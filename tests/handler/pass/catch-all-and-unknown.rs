@@ -1,6 +1,6 @@
 use webhook_core::amity::{self, Amity, AmityEvent};
 use webhook_core::talkplus::{self, TalkPlus, TalkPlusEvent};
-use webhook_core::{Dispatcher, Provider, ProviderEvent, webhook_handler};
+use webhook_core::{Dispatcher, Provider, webhook_handler};
 
 #[webhook_handler]
 async fn audit_talkplus(ev: TalkPlusEvent) {

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use webhook_core::talkplus::{MemberBanned, TalkPlus};
-use webhook_core::{DeliveryInfo, Dispatcher, Provider, State, webhook_handler};
+use webhook_core::{DeliveryInfo, Dispatcher, Provider, Shared, webhook_handler};
 
 #[derive(Clone, Default)]
 struct App {
@@ -9,7 +9,7 @@ struct App {
 }
 
 #[webhook_handler]
-async fn state_only(_ev: MemberBanned, State(app): State<App>) {
+async fn state_only(_ev: MemberBanned, Shared(app): Shared<App>) {
     let _ = app.name;
 }
 
@@ -19,7 +19,7 @@ async fn info_only(_ev: MemberBanned, info: DeliveryInfo) {
 }
 
 #[webhook_handler]
-async fn both_in_any_order(_ev: MemberBanned, info: DeliveryInfo, state: State<App>) {
+async fn both_in_any_order(_ev: MemberBanned, info: DeliveryInfo, state: Shared<App>) {
     let _ = (info, state);
 }
 

@@ -109,6 +109,7 @@ impl Provider for Amity {
     const NAME: &'static str = "amity";
     const SCHEMES: &'static [SignatureScheme] = SCHEMES;
     const EVENT_FIELD: &'static str = "event";
+    const EVENT_NAMES: &'static [&'static str] = EVENT_NAMES;
     const NESTED_EVENT_NAME: Option<NestedName> = Some(NestedName {
         type_field: "eventType",
         object: "data",

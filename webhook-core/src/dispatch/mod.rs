@@ -16,14 +16,19 @@ use futures_util::future::BoxFuture;
 use http::HeaderMap;
 
 pub use outcome::{Failure, HandlerFailure, Outcome};
+#[doc(hidden)]
+pub use routing::Routes;
 
-use crate::handler::{DeliveryFacts, DeliveryInfo, EventOf, IntoHandler};
+use crate::handler::{
+    DeliveryFacts, DeliveryInfo, HandlerFn, HandlerFunction, HandlerList, HandlerOf, LINKED,
+    RegistrationError, RunsWith,
+};
 use crate::provider::{DeliveryError, DeliveryIdSource, Provider};
 use crate::store::{
     DeliveryKey, Lease, MemoryStore, NewDelivery, Settlement, Store, StoredDelivery,
 };
 use crate::verify::Verifier;
-use routing::{Routes, StartError};
+use routing::StartError;
 
 /// Runs the handlers of one provider.
 ///
@@ -52,9 +57,9 @@ use routing::{Routes, StartError};
 /// it. A delivery whose handlers fail, or whose body does not have its event's shape, is
 /// kept as a dead letter for replay (`webhook-cli inbox replay`).
 pub struct Dispatcher<P, S = ()> {
-    verifier: Verifier,
+    verifier: Verifier<P>,
     state: S,
-    routes: Routes<S>,
+    routes: Routes,
     budget: Option<Duration>,
     store: Option<Arc<dyn Store>>,
     on_store_error: OnStoreError,
@@ -109,14 +114,15 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// run, so it only runs out when the process holding it is gone.
     pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
-    /// A dispatcher with no handlers yet, the default time budget, and a [`MemoryStore`]
-    /// of its own for deduplication. Pass `()` as `state` when handlers need none.
+    /// A dispatcher of the deliveries `verifier` checks, with no handlers yet, the default
+    /// time budget, and a [`MemoryStore`] of its own for deduplication. Pass `()` as
+    /// `state` when handlers need none; handlers read it with [`Shared<S>`](crate::Shared).
     #[must_use]
-    pub fn new(verifier: Verifier, state: S) -> Self {
+    pub fn new(verifier: Verifier<P>, state: S) -> Self {
         Self {
             verifier,
             state,
-            routes: Routes::new(),
+            routes: Routes::new(P::EVENT_NAMES),
             budget: Some(Self::DEFAULT_TIMEOUT),
             store: Some(Arc::new(MemoryStore::new())),
             on_store_error: OnStoreError::default(),
@@ -126,19 +132,66 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         }
     }
 
-    /// Registers a handler; its first parameter's type decides which deliveries it gets.
+    /// Registers a handler: a function marked `#[webhook_handler]`. Its first parameter's
+    /// type decides which deliveries it gets.
     #[must_use]
-    pub fn handler<Args, H>(mut self, handler: H) -> Self
+    pub fn handler<Args, F>(mut self, handler: F) -> Self
     where
-        H: IntoHandler<Args, S>,
-        H::Event: EventOf<P>,
-        Args: 'static,
+        F: HandlerFunction<Args>,
+        F::Handler: HandlerOf<P> + RunsWith<S>,
     {
-        self.routes.add::<H::Event>(
-            std::any::type_name::<H>(),
-            move |event, state: &S, info: &DeliveryInfo| handler.call(event, state, info),
+        drop(handler);
+        self.routes.add::<<F::Handler as HandlerFn>::Event>(
+            <F::Handler as HandlerFn>::PATH,
+            <F::Handler as HandlerFn>::run,
         );
         self
+    }
+
+    /// Registers several handlers at once, in order: `.handlers(handlers![a, b, c])`.
+    #[must_use]
+    pub fn handlers<Args>(mut self, handlers: impl HandlerList<P, S, Args>) -> Self {
+        handlers.add_to(&mut self.routes);
+        self
+    }
+
+    /// Registers every `#[webhook_handler]` function of this provider linked into the
+    /// program, from any module or crate, ordered by path (see
+    /// [`LINKED`](crate::handler::LINKED)).
+    ///
+    /// # Errors
+    /// [`RegistrationError`] when a handler takes `Shared<T>` and `T` is not this
+    /// dispatcher's state type (explicit registration checks that at compile time;
+    /// collection can only check it here). With several dispatchers of one provider,
+    /// collect each one's handlers with [`Self::linked_handlers_in`].
+    pub fn linked_handlers(self) -> Result<Self, RegistrationError> {
+        self.linked_handlers_in("")
+    }
+
+    /// Like [`Self::linked_handlers`], for the handlers whose path starts with `prefix`
+    /// (`"my_app::talkplus"`): the handlers of one module tree.
+    ///
+    /// # Errors
+    /// [`RegistrationError`] as [`Self::linked_handlers`].
+    pub fn linked_handlers_in(mut self, prefix: &str) -> Result<Self, RegistrationError> {
+        let mut linked: Vec<_> = LINKED
+            .iter()
+            .filter(|handler| handler.provider() == P::NAME && handler.path().starts_with(prefix))
+            .collect();
+        linked.sort_by_key(|handler| handler.path());
+        for handler in linked {
+            if let Some((wanted, wanted_name)) = handler.state_type()
+                && wanted != std::any::TypeId::of::<S>()
+            {
+                return Err(RegistrationError {
+                    handler: handler.path(),
+                    wanted: wanted_name,
+                    state: std::any::type_name::<S>(),
+                });
+            }
+            handler.add_to(&mut self.routes);
+        }
+        Ok(self)
     }
 
     /// Sets the time budget of a delivery's handlers, all together; a handler still
@@ -197,7 +250,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     }
 
     /// The verifier checking each delivery.
-    pub fn verifier(&self) -> &Verifier {
+    pub fn verifier(&self) -> &Verifier<P> {
         &self.verifier
     }
 

@@ -30,6 +30,7 @@ impl Provider for TalkPlus {
     const NAME: &'static str = "talkplus";
     const SCHEMES: &'static [SignatureScheme] = &[SIGNATURE];
     const EVENT_FIELD: &'static str = "event";
+    const EVENT_NAMES: &'static [&'static str] = EVENT_NAMES;
     const DELIVERY_ID: DeliveryIdSource = DeliveryIdSource::Signature;
     type Event = TalkPlusEvent;
 }

@@ -1,0 +1,207 @@
+//! What a handler takes after its event: [`Shared`] (the dispatcher's state) and
+//! [`DeliveryInfo`] (everything about the delivery besides its event).
+
+use std::any::{Any, TypeId};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use crate::store::DeliveryKey;
+
+/// A type a handler can take after its event.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a parameter of a webhook handler",
+    label = "not something a delivery can give",
+    note = "after its event, a webhook handler may take `Shared<T>` (the dispatcher's state) and `DeliveryInfo` (provider, event name, body, headers, delivery id, attempt, time received)"
+)]
+pub trait Extractor: Sized + Send + 'static {
+    /// The type the dispatcher's state must be for this parameter, if it reads the state.
+    fn state_type() -> Option<(TypeId, &'static str)>;
+
+    /// The parameter's value for one delivery; `None` when the dispatcher's state is not
+    /// of [`Self::state_type`] (a registration checks that first).
+    fn extract(state: &(dyn Any + Send + Sync), info: &DeliveryInfo) -> Option<Self>;
+}
+
+/// A parameter a dispatcher with state `S` can give: checked when a handler is registered.
+#[diagnostic::on_unimplemented(
+    message = "a handler taking `{Self}` cannot run on a dispatcher whose state is `{S}`",
+    label = "this handler's parameters do not fit the dispatcher's state",
+    note = "`Shared<T>` needs a dispatcher built with a state of type `T`: `Dispatcher::new(verifier, state)`"
+)]
+pub trait FromDelivery<S> {}
+
+/// The dispatcher's shared state, cloned for each handler call (wrap large state in an
+/// `Arc`). Named so as not to clash with `axum::extract::State` in the same file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shared<T>(pub T);
+
+impl<T: Clone + Send + Sync + 'static> Extractor for Shared<T> {
+    fn state_type() -> Option<(TypeId, &'static str)> {
+        Some((TypeId::of::<T>(), std::any::type_name::<T>()))
+    }
+
+    fn extract(state: &(dyn Any + Send + Sync), _info: &DeliveryInfo) -> Option<Self> {
+        state.downcast_ref::<T>().cloned().map(Self)
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> FromDelivery<T> for Shared<T> {}
+
+/// Everything about a delivery besides its event: provider, event name, delivery id,
+/// signature scheme, raw body, headers and time received. Cheap to clone.
+#[derive(Clone)]
+pub struct DeliveryInfo(Arc<DeliveryInfoInner>);
+
+struct DeliveryInfoInner {
+    provider: &'static str,
+    event_name: String,
+    delivery_id: Option<String>,
+    key: Option<DeliveryKey>,
+    scheme: &'static str,
+    headers: HeaderMap,
+    body: Bytes,
+    received_at: SystemTime,
+    attempt: u32,
+}
+
+/// The facts of one delivery, to build a [`DeliveryInfo`] from.
+#[derive(Debug, Clone)]
+pub struct DeliveryFacts {
+    /// The provider's name.
+    pub provider: &'static str,
+    /// The event name.
+    pub event_name: String,
+    /// The platform's delivery id, in the form safe to show.
+    pub delivery_id: Option<String>,
+    /// The key the delivery is recorded under, when it is recorded.
+    pub key: Option<DeliveryKey>,
+    /// The name of the signature scheme that verified it.
+    pub scheme: &'static str,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The verified body.
+    pub body: Bytes,
+    /// When it was received.
+    pub received_at: SystemTime,
+    /// Which attempt this is, from 1.
+    pub attempt: u32,
+}
+
+impl DeliveryInfo {
+    /// Collects the facts of one delivery.
+    #[must_use]
+    pub fn new(facts: DeliveryFacts) -> Self {
+        let DeliveryFacts {
+            provider,
+            event_name,
+            delivery_id,
+            key,
+            scheme,
+            headers,
+            body,
+            received_at,
+            attempt,
+        } = facts;
+        Self(Arc::new(DeliveryInfoInner {
+            provider,
+            event_name,
+            delivery_id,
+            key,
+            scheme,
+            headers,
+            body,
+            received_at,
+            attempt,
+        }))
+    }
+
+    /// Which attempt at the delivery this is: 1 the first time, more when it is run again
+    /// (the platform's retry of a failed delivery, the inbox's retry, a replay).
+    #[must_use]
+    pub fn attempt(&self) -> u32 {
+        self.0.attempt
+    }
+
+    /// The key the delivery is recorded (and deduplicated) under: the same for every copy
+    /// of it, in inline and inbox mode alike — an idempotency key for the handler's own
+    /// writes. `None` when the dispatcher records nothing (`without_store`).
+    #[must_use]
+    pub fn key(&self) -> Option<&DeliveryKey> {
+        self.0.key.as_ref()
+    }
+
+    /// The provider's name (`"talkplus"`).
+    #[must_use]
+    pub fn provider(&self) -> &'static str {
+        self.0.provider
+    }
+
+    /// The event name as the platform spells it.
+    #[must_use]
+    pub fn event_name(&self) -> &str {
+        &self.0.event_name
+    }
+
+    /// The platform's delivery id, stable across its retries, when it sends one; a
+    /// signature used as an id (TalkPlus) is shortened, since the whole one would let a
+    /// reader of your logs replay the delivery. [`Self::key`] is the full identity.
+    #[must_use]
+    pub fn delivery_id(&self) -> Option<&str> {
+        self.0.delivery_id.as_deref()
+    }
+
+    /// The name of the signature scheme that verified the delivery.
+    #[must_use]
+    pub fn scheme(&self) -> &'static str {
+        self.0.scheme
+    }
+
+    /// The request headers; empty when the delivery is run from the inbox, which does not
+    /// keep them (a proxy may add credentials to them).
+    #[must_use]
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
+    }
+
+    /// The verified raw body.
+    #[must_use]
+    pub fn body(&self) -> &Bytes {
+        &self.0.body
+    }
+
+    /// When the delivery was received.
+    #[must_use]
+    pub fn received_at(&self) -> SystemTime {
+        self.0.received_at
+    }
+}
+
+impl std::fmt::Debug for DeliveryInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Headers are left out: an upstream proxy may add credentials to them.
+        f.debug_struct("DeliveryInfo")
+            .field("provider", &self.0.provider)
+            .field("event_name", &self.0.event_name)
+            .field("delivery_id", &self.0.delivery_id)
+            .field("scheme", &self.0.scheme)
+            .field("body_len", &self.0.body.len())
+            .field("received_at", &self.0.received_at)
+            .field("attempt", &self.0.attempt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Extractor for DeliveryInfo {
+    fn state_type() -> Option<(TypeId, &'static str)> {
+        None
+    }
+
+    fn extract(_state: &(dyn Any + Send + Sync), info: &DeliveryInfo) -> Option<Self> {
+        Some(info.clone())
+    }
+}
+
+impl<S> FromDelivery<S> for DeliveryInfo {}
