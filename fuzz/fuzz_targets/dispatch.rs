@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use webhook_core::amity::{self, Amity, AmityEvent};
+use webhook_core::amity::{self, Amity, AmityEvent, MessageDidCreate};
 use webhook_core::talkplus::{self, MemberBanned, MessageSent, TalkPlus, TalkPlusEvent};
-use webhook_core::{Dispatcher, Outcome, Provider, webhook_handler};
+use webhook_core::{Dispatcher, Outcome, Provider, UnknownEvent, webhook_handler};
 
 const KEY: &[u8] = b"fuzz-key";
 
@@ -28,6 +28,16 @@ async fn on_any_talkplus(_ev: TalkPlusEvent) {}
 #[webhook_handler]
 async fn on_any_amity(_ev: AmityEvent) {}
 
+#[webhook_handler]
+async fn on_amity_message(_ev: MessageDidCreate) {}
+
+#[webhook_handler]
+async fn on_unknown_talkplus(_ev: UnknownEvent<TalkPlus>) {}
+
+/// An event the crate has no type for, read into a type of the handler's own.
+#[webhook_handler(event = "v3.post.didCreate")]
+async fn on_post(_ev: serde_json::Value) {}
+
 struct Fixture {
     runtime: tokio::runtime::Runtime,
     talkplus: Dispatcher<TalkPlus>,
@@ -37,20 +47,27 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| Fixture {
-        runtime: tokio::runtime::Builder::new_current_thread().build().expect("runtime"),
+        runtime: tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime"),
         talkplus: Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), ())
             .handler(on_message)
             .handler(on_banned)
             .handler(on_any_talkplus)
+            .handler(on_unknown_talkplus)
             .timeout(None),
         amity: Dispatcher::new(Amity::verifier([KEY]).expect("key"), ())
             .handler(on_any_amity)
+            .handler(on_amity_message)
+            .handler(on_post)
             .timeout(None),
     })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     let fixture = fixture();
     let body = Bytes::copy_from_slice(rest);
     let scheme = match mode % 3 {
@@ -68,14 +85,24 @@ fuzz_target!(|data: &[u8]| {
         headers.insert(scheme.header, value);
     }
     let outcome = if mode % 3 == 0 {
-        fixture.runtime.block_on(fixture.talkplus.dispatch(headers, body))
+        fixture
+            .runtime
+            .block_on(fixture.talkplus.dispatch(headers, body))
     } else {
-        fixture.runtime.block_on(fixture.amity.dispatch(headers, body))
+        fixture
+            .runtime
+            .block_on(fixture.amity.dispatch(headers, body))
     };
     assert!(
         matches!(
             outcome,
-            Outcome::Unauthorized(_) | Outcome::BadPayload(_) | Outcome::Ignored { .. } | Outcome::Handled { .. }
+            Outcome::Unauthorized(_)
+                | Outcome::BadPayload(_)
+                | Outcome::Ignored { .. }
+                | Outcome::Handled { .. }
+                // The dispatchers keep their default in-memory deduplication: the fuzzer
+                // sends the same input more than once.
+                | Outcome::Duplicate { .. }
         ),
         "undocumented outcome {outcome:?}"
     );

@@ -213,7 +213,7 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         // The dispatcher catches handler panics; a join error is a bug of ours and is
         // still answered with a retryable status rather than a dropped connection.
         Ok(task.await.unwrap_or_else(|err| Outcome::HandlerFailed {
-            event: String::new(),
+            event: "".into(),
             handlers: 0,
             failures: vec![webhook_core::HandlerFailure {
                 handler: "webhook-axum dispatch task",

@@ -142,10 +142,12 @@ struct Scan<'s, 'a> {
     found: &'s RefCell<Found<'a>>,
 }
 
-/// Ends the parse early: everything needed is known.
-fn stop<E: de::Error>(found: &RefCell<Found<'_>>) -> E {
+/// Ends the parse early: everything needed is known. The visitor returns at once; the
+/// parser then fails on the rest of the object, which [`read`] ignores. (Returning without
+/// an error of our own saves the three allocations a custom error costs.)
+fn stop<E>(found: &RefCell<Found<'_>>) -> Result<(), E> {
     found.borrow_mut().complete = true;
-    E::custom("envelope read")
+    Ok(())
 }
 
 impl<'de> DeserializeSeed<'de> for Scan<'_, 'de> {
@@ -172,7 +174,7 @@ impl<'de> Visitor<'de> for Scan<'_, 'de> {
                 if found.event.is_none() && value.is_some() {
                     found.event = value;
                     drop(found);
-                    return Err(stop(self.found));
+                    return stop(self.found);
                 }
             } else if Some(key) == self.delivery_id {
                 let value = map.next_value::<MaybeText<'de>>()?.0;
@@ -184,7 +186,7 @@ impl<'de> Visitor<'de> for Scan<'_, 'de> {
                     found.event_type = value;
                     if found.event_type.is_some() && found.nested_name.is_some() {
                         drop(found);
-                        return Err(stop(self.found));
+                        return stop(self.found);
                     }
                 } else if Some(key) == nested.delivery_id {
                     let value = map.next_value::<MaybeText<'de>>()?.0;
@@ -235,7 +237,7 @@ impl<'de> Visitor<'de> for NestedScan<'_, 'de> {
                 found.nested_name = value;
                 drop(found);
                 if stop_now {
-                    return Err(stop(self.found));
+                    return stop(self.found);
                 }
             } else {
                 map.next_value::<IgnoredAny>()?;

@@ -251,7 +251,7 @@ pub mod verify;
 /// Marks an `async fn` as a webhook handler and checks its signature; see the crate docs.
 pub use webhook_macros::webhook_handler;
 
-pub use dispatch::{Dispatcher, Failure, HandlerFailure, OnStoreError, Outcome};
+pub use dispatch::{Dispatcher, EventName, Failure, HandlerFailure, OnStoreError, Outcome};
 pub use event::{Custom, CustomEvent, Event, Route, UnknownEvent};
 pub use handler::{DeliveryInfo, Registration, RegistrationError, Shared};
 pub use inbox::{Inbox, InboxSettings, RetryPolicy};

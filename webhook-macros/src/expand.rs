@@ -234,14 +234,17 @@ fn expand(
         quote_spanned! {ty.span()=> #ty: #krate::handler::FromDelivery<__WebhookState> }
     });
     let extractor_args = &arguments[1..];
-    let send_check = quote_spanned! {name.span()=>
-        #krate::handler::handler_futures_must_be_send(#name::#marker::#name(__webhook_arg0.event, #(#extractor_args),*))
-    };
     let into_result = match signature.returns {
         Some(ty) => quote_spanned! {ty.span()=>
-            <#ty as #krate::handler::HandlerReturn>::into_result(future.await)
+            <#ty as #krate::handler::HandlerReturn>::into_result
         },
-        None => quote!(<() as #krate::handler::HandlerReturn>::into_result(future.await)),
+        None => quote!(<() as #krate::handler::HandlerReturn>::into_result),
+    };
+    let call = quote_spanned! {name.span()=>
+        #krate::handler::handler_futures_must_be_send(
+            #name::#marker::#name(__webhook_arg0.event, #(#extractor_args),*),
+            #into_result,
+        )
     };
     let name_text = name.to_string();
     let inner_vis = inner_visibility(vis);
@@ -275,12 +278,11 @@ fn expand(
             fn run(
                 __webhook_arg0: Self::Event,
                 state: &(dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
-                info: &#krate_at_event::DeliveryInfo,
+                info: &#krate_at_event::handler::DeliverySource<'_>,
             ) -> ::core::option::Option<#krate_at_event::handler::HandlerFuture> {
                 #unused_inputs
                 #(#extracted)*
-                let future = #send_check;
-                ::core::option::Option::Some(::std::boxed::Box::pin(async move { #into_result }))
+                ::core::option::Option::Some(#call)
             }
         }
 

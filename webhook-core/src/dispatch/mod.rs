@@ -15,20 +15,20 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use http::HeaderMap;
 
-pub use outcome::{Failure, HandlerFailure, Outcome};
+pub use outcome::{EventName, Failure, HandlerFailure, Outcome};
 #[doc(hidden)]
 pub use routing::Routes;
 
 use crate::handler::{
-    DeliveryFacts, DeliveryInfo, HandlerFn, HandlerFunction, HandlerList, HandlerOf, LINKED,
-    RegistrationError, RunsWith,
+    DeliveryFacts, DeliveryInfo, DeliverySource, HandlerFn, HandlerFunction, HandlerList,
+    HandlerOf, LINKED, RegistrationError, RunsWith,
 };
 use crate::provider::{DeliveryError, DeliveryIdSource, Provider};
 use crate::store::{
     DeliveryKey, Lease, MemoryStore, NewDelivery, Settlement, Store, StoredDelivery,
 };
 use crate::verify::Verifier;
-use routing::StartError;
+use routing::{Routed, StartError};
 
 /// Runs the handlers of one provider.
 ///
@@ -81,29 +81,66 @@ pub enum OnStoreError {
     Reject,
 }
 
-/// A delivery whose signature verified, with what the dispatcher read of it.
-pub(crate) struct Verified {
-    pub(crate) event: String,
+/// A delivery whose signature verified, read as far as its event name; borrows the
+/// request's headers and body.
+pub(crate) struct Verified<'a> {
+    pub(crate) event: EventName,
+    pub(crate) route: Routed<'a>,
+    pub(crate) delivery_id: Option<Cow<'a, str>>,
+    id_source: DeliveryIdSource,
     /// Computed only when the delivery is recorded.
     pub(crate) key: Option<DeliveryKey>,
-    pub(crate) shown_id: Option<String>,
     pub(crate) scheme: &'static str,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
-    pub(crate) received_at: SystemTime,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a Bytes,
+    /// The body, checked to be UTF-8 once, when it was verified.
+    pub(crate) text: &'a str,
+    /// Read from the clock only when something uses it (a store, a maximum age).
+    pub(crate) received_at: Option<SystemTime>,
 }
 
-impl Verified {
-    pub(crate) fn record<'a>(&'a self, provider: &'a str, key: &'a DeliveryKey) -> NewDelivery<'a> {
+impl<'a> Verified<'a> {
+    pub(crate) fn received_at(&self) -> SystemTime {
+        self.received_at.unwrap_or_else(SystemTime::now)
+    }
+
+    /// The delivery id in a form safe to show in logs and the inbox.
+    pub(crate) fn shown_id(&self) -> Option<String> {
+        self.delivery_id
+            .as_deref()
+            .map(|id| self.id_source.shown(id))
+    }
+
+    pub(crate) fn record<'r>(
+        &'r self,
+        provider: &'r str,
+        key: &'r DeliveryKey,
+        shown_id: Option<&'r str>,
+    ) -> NewDelivery<'r> {
         NewDelivery {
             key,
             provider,
             event: &self.event,
-            shown_id: self.shown_id.as_deref(),
+            shown_id,
             scheme: self.scheme,
-            received_at: self.received_at,
-            body: &self.body,
+            received_at: self.received_at(),
+            body: self.body,
         }
+    }
+
+    /// Everything a handler taking [`DeliveryInfo`] sees, for attempt `attempt`.
+    fn info(&self, provider: &'static str, attempt: u32) -> DeliveryInfo {
+        DeliveryInfo::new(DeliveryFacts {
+            provider,
+            event_name: self.event.clone().into_owned(),
+            delivery_id: self.shown_id(),
+            key: self.key.clone(),
+            scheme: self.scheme,
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            received_at: self.received_at(),
+            attempt,
+        })
     }
 }
 
@@ -196,6 +233,10 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
 
     /// Sets the time budget of a delivery's handlers, all together; a handler still
     /// running when it is spent fails with [`Failure::TimedOut`]. `None`: no budget.
+    ///
+    /// The budget starts when the first handler has to wait (its first poll returns
+    /// `Pending`): a budget can only end a handler at an `.await`, and handlers that never
+    /// wait then cost no clock read and no timer.
     #[must_use]
     pub fn timeout(mut self, budget: Option<Duration>) -> Self {
         self.budget = budget;
@@ -263,7 +304,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// Whether a delivery of `event_name` would run at least one handler.
     #[must_use]
     pub fn handles(&self, event_name: &str) -> bool {
-        self.routes.wants(event_name)
+        self.routes
+            .wants(self.routes.route(Cow::Borrowed(event_name)).1)
     }
 
     /// Verifies, parses and handles one delivery, before answering (inline mode).
@@ -272,26 +314,24 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// that span declares them. Never panics, whatever the input; a panicking handler
     /// becomes [`Outcome::HandlerFailed`]. Needs a tokio runtime (time budget, leases).
     pub async fn dispatch(&self, headers: HeaderMap, body: Bytes) -> Outcome {
-        let verified = match self.verify(headers, body, self.store.is_some()) {
+        let verified = match self.verify(&headers, &body, self.store.is_some()) {
             Ok(verified) => verified,
             Err(outcome) => return outcome,
         };
-        if !self.routes.wants(&verified.event) {
+        if !self.routes.wants(verified.route) {
             return Outcome::Ignored {
                 event: verified.event,
             };
         }
+        // Parsed before claiming: a body that cannot be read never holds a lease.
+        let started = self.start_attempt(&verified, 1);
         let (Some(store), Some(key)) = (&self.store, &verified.key) else {
-            let info = self.info(&verified, 1);
-            return match self.start(&verified.event, &verified.body, &info, verified.received_at) {
+            return match started {
                 Ok(calls) => self.finish(verified.event, calls, None).await,
                 Err(outcome) => outcome,
             };
         };
-
-        // Parsed before claiming: a body that cannot be read never holds a lease.
-        let info = self.info(&verified, 1);
-        let calls = match self.start(&verified.event, &verified.body, &info, verified.received_at) {
+        let calls = match started {
             Ok(calls) => calls,
             Err(outcome) => {
                 if let Outcome::BadPayload(err) = &outcome {
@@ -302,7 +342,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             }
         };
         let wait_limit = self.budget.unwrap_or(Self::DEFAULT_TIMEOUT);
-        let delivery = verified.record(P::NAME, key);
+        let shown_id = verified.shown_id();
+        let delivery = verified.record(P::NAME, key, shown_id.as_deref());
         match claim::claim(store.as_ref(), delivery, self.lease, wait_limit).await {
             claim::Claimed::Lease(lease) => {
                 // The calls were built for attempt 1; a later attempt rebuilds them.
@@ -310,8 +351,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                     calls
                 } else {
                     drop(calls);
-                    let info = self.info(&verified, lease.attempt);
-                    match self.start(&verified.event, &verified.body, &info, verified.received_at) {
+                    match self.start_attempt(&verified, lease.attempt) {
                         Ok(calls) => calls,
                         Err(outcome) => return outcome,
                     }
@@ -341,84 +381,89 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// Verifies the signature and reads the envelope; records the event and delivery id on
     /// the current span. With `needs_key`, also computes the key the delivery is recorded
     /// under (looking through the body for its id field when the envelope did not meet it).
-    pub(crate) fn verify(
-        &self,
-        headers: HeaderMap,
-        body: Bytes,
+    pub(crate) fn verify<'a>(
+        &'a self,
+        headers: &'a HeaderMap,
+        body: &'a Bytes,
         needs_key: bool,
-    ) -> Result<Verified, Outcome> {
-        let received_at = SystemTime::now();
-        let (event, delivery_id, scheme) = match P::receive(&self.verifier, &headers, &body) {
-            Ok(delivery) => (
-                delivery.event_name.into_owned(),
-                delivery.delivery_id.map(std::borrow::Cow::into_owned),
-                delivery.scheme.name,
-            ),
+    ) -> Result<Verified<'a>, Outcome> {
+        let received_at = (needs_key || self.max_age.is_some()).then(SystemTime::now);
+        let delivery = match P::receive(&self.verifier, headers, body) {
+            Ok(delivery) => delivery,
             Err(DeliveryError::Unauthorized(err)) => return Err(Outcome::Unauthorized(err)),
             Err(DeliveryError::BadPayload(err)) => return Err(Outcome::BadPayload(err)),
         };
-        let shown_id = delivery_id.as_deref().map(|id| P::DELIVERY_ID.shown(id));
-        let span = tracing::Span::current();
-        span.record("event", event.as_str());
-        span.record("scheme", scheme);
-        if let Some(shown) = &shown_id {
-            span.record("delivery_id", shown.as_str());
-        }
-        let key = needs_key.then(|| {
-            let id = match (delivery_id.as_deref(), P::DELIVERY_ID) {
-                (Some(id), _) => Some(Cow::Borrowed(id)),
-                (None, DeliveryIdSource::BodyField(field)) => crate::payload::utf8(&body)
-                    .ok()
-                    .and_then(|text| crate::envelope::find_string(text, field)),
-                (None, _) => None,
-            };
-            DeliveryKey::new(P::NAME, id.as_deref(), &body)
-        });
-        Ok(Verified {
+        let (event, route) = self.routes.route(delivery.event_name);
+        let verified = Verified {
             event,
-            key,
-            shown_id,
-            scheme,
+            route,
+            delivery_id: delivery.delivery_id,
+            id_source: P::DELIVERY_ID,
+            key: None,
+            scheme: delivery.scheme.name,
             headers,
             body,
+            text: delivery.body,
             received_at,
-        })
+        };
+        let span = tracing::Span::current();
+        if !span.is_disabled() {
+            span.record("event", &*verified.event);
+            span.record("scheme", verified.scheme);
+            if let Some(shown) = verified.shown_id() {
+                span.record("delivery_id", shown.as_str());
+            }
+        }
+        let key = needs_key.then(|| {
+            let id = match (verified.delivery_id.as_deref(), P::DELIVERY_ID) {
+                (Some(id), _) => Some(Cow::Borrowed(id)),
+                (None, DeliveryIdSource::BodyField(field)) => {
+                    crate::envelope::find_string(verified.text, field)
+                }
+                (None, _) => None,
+            };
+            DeliveryKey::new(P::NAME, id.as_deref(), body)
+        });
+        Ok(Verified { key, ..verified })
     }
 
-    fn info(&self, verified: &Verified, attempt: u32) -> DeliveryInfo {
-        DeliveryInfo::new(DeliveryFacts {
-            provider: P::NAME,
-            event_name: verified.event.clone(),
-            delivery_id: verified.shown_id.clone(),
-            key: verified.key.clone(),
-            scheme: verified.scheme,
-            headers: verified.headers.clone(),
-            body: verified.body.clone(),
-            received_at: verified.received_at,
-            attempt,
-        })
+    /// [`Self::start`] for attempt `attempt` of a verified delivery.
+    fn start_attempt(
+        &self,
+        verified: &Verified<'_>,
+        attempt: u32,
+    ) -> Result<Vec<routing::Call>, Outcome> {
+        let info = || verified.info(P::NAME, attempt);
+        let source = DeliverySource::new(&info);
+        self.start(
+            verified.route,
+            &verified.event,
+            verified.text,
+            &source,
+            verified.received_at,
+        )
     }
 
     /// Parses the body for the handlers of `event` and starts their calls; checks the
     /// event's age against when it was received.
     fn start(
         &self,
-        event: &str,
-        body: &Bytes,
-        info: &DeliveryInfo,
-        received_at: SystemTime,
+        route: Routed<'_>,
+        event: &EventName,
+        text: &str,
+        delivery: &DeliverySource<'_>,
+        received_at: Option<SystemTime>,
     ) -> Result<Vec<routing::Call>, Outcome> {
-        // The body was checked to be UTF-8 when it was verified (or stored).
-        let text = match crate::payload::utf8(body) {
-            Ok(text) => text,
-            Err(err) => return Err(Outcome::BadPayload(err)),
-        };
-        let started = match self.routes.start(event, text, &self.state, info) {
+        let wants_time = self.max_age.is_some();
+        let started = match self
+            .routes
+            .start(route, event, text, &self.state, delivery, wants_time)
+        {
             Ok(started) => started,
             Err(StartError::BadPayload(err)) => return Err(Outcome::BadPayload(err)),
             Err(StartError::Panic(message)) => {
                 return Err(Outcome::HandlerFailed {
-                    event: event.to_owned(),
+                    event: event.clone(),
                     handlers: 0,
                     failures: vec![HandlerFailure {
                         handler: "handler set-up (extractors)",
@@ -427,7 +472,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 });
             }
         };
-        if let (Some(max_age), Some(occurred_at)) = (self.max_age, started.occurred_at)
+        if let (Some(max_age), Some(occurred_at), Some(received_at)) =
+            (self.max_age, started.occurred_at, received_at)
             && let Ok(age) = received_at.duration_since(occurred_at)
             && age > max_age
         {
@@ -437,7 +483,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 "delivery refused: the event is older than the maximum age (a replay?)"
             );
             return Err(Outcome::Stale {
-                event: event.to_owned(),
+                event: event.clone(),
                 age,
             });
         }
@@ -447,7 +493,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// Runs the calls (renewing the lease, if any), settles the lease, and says how it went.
     async fn finish(
         &self,
-        event: String,
+        event: EventName,
         calls: Vec<routing::Call>,
         lease: Option<(&dyn Store, &Lease)>,
     ) -> Outcome {
@@ -488,11 +534,15 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     async fn keep_rejected(
         &self,
         store: &dyn Store,
-        verified: &Verified,
+        verified: &Verified<'_>,
         key: &DeliveryKey,
         error: &str,
     ) {
-        match store.reject(verified.record(P::NAME, key), error).await {
+        let shown_id = verified.shown_id();
+        match store
+            .reject(verified.record(P::NAME, key, shown_id.as_deref()), error)
+            .await
+        {
             Ok(()) => {
                 tracing::warn!("kept as a dead letter: its body does not have its event's shape")
             }
@@ -551,33 +601,44 @@ impl<P: Provider, S: Send + Sync + 'static> Runner for Dispatcher<P, S> {
             if let Some(shown) = &record.shown_id {
                 span.record("delivery_id", shown.as_str());
             }
-            let Some(body) = record.body.clone() else {
+            let (event, route) = self.routes.route(Cow::Borrowed(&record.event));
+            let Some(body) = &record.body else {
                 return Outcome::BadPayload(crate::payload::PayloadError::NotJson {
                     reason: "the store kept no body for this delivery".to_owned(),
                 });
             };
-            let info = DeliveryInfo::new(DeliveryFacts {
-                provider: P::NAME,
-                event_name: record.event.clone(),
-                delivery_id: record.shown_id.clone(),
-                key: Some(record.key.clone()),
-                scheme: "stored",
-                headers: HeaderMap::new(),
-                body: body.clone(),
-                received_at: record.received_at,
-                attempt: lease.attempt,
-            });
-            if !self.routes.wants(&record.event) {
-                return Outcome::Ignored {
-                    event: record.event.clone(),
-                };
+            if !self.routes.wants(route) {
+                return Outcome::Ignored { event };
             }
-            match self.start(&record.event, &body, &info, record.received_at) {
+            let text = match crate::payload::utf8(body) {
+                Ok(text) => text,
+                Err(err) => return Outcome::BadPayload(err),
+            };
+            let info = || {
+                DeliveryInfo::new(DeliveryFacts {
+                    provider: P::NAME,
+                    event_name: record.event.clone(),
+                    delivery_id: record.shown_id.clone(),
+                    key: Some(record.key.clone()),
+                    scheme: "stored",
+                    headers: HeaderMap::new(),
+                    body: body.clone(),
+                    received_at: record.received_at,
+                    attempt: lease.attempt,
+                })
+            };
+            let started = self.start(
+                route,
+                &event,
+                text,
+                &DeliverySource::new(&info),
+                Some(record.received_at),
+            );
+            match started {
                 Ok(calls) => {
                     let handlers = calls.len();
                     let work = run::run_calls(calls, self.budget);
                     let (failures, _) = run::renewing(store, lease, duration, work).await;
-                    let event = record.event.clone();
                     if failures.is_empty() {
                         Outcome::Handled { event, handlers }
                     } else {

@@ -1,5 +1,6 @@
 //! What became of one delivery, and what the platform is told.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -7,6 +8,10 @@ use http::StatusCode;
 
 use crate::payload::PayloadError;
 use crate::verify::VerifyError;
+
+/// An event's name in an [`Outcome`]: borrowed from the dispatcher's routing table when
+/// the name is one it knows, so the routine delivery copies no name; owned otherwise.
+pub type EventName = Cow<'static, str>;
 
 /// What became of one delivery.
 ///
@@ -24,49 +29,49 @@ pub enum Outcome {
     /// refused as a possible replay, no handler ran.
     Stale {
         /// The event name.
-        event: String,
+        event: EventName,
         /// How old the event was.
         age: Duration,
     },
     /// Verified, but no handler wants this event: acknowledged and dropped on purpose.
     Ignored {
         /// The event name.
-        event: String,
+        event: EventName,
     },
     /// An earlier copy of the same delivery was handled, or (inbox mode) is already in the
     /// inbox: acknowledged without running the handlers again.
     Duplicate {
         /// The event name.
-        event: String,
+        event: EventName,
     },
     /// An earlier copy of the same delivery is still running after the time budget; the
     /// handlers were not run again and the platform should retry later.
     InProgress {
         /// The event name.
-        event: String,
+        event: EventName,
     },
     /// The store could not be reached; the platform should retry later.
     StoreUnavailable {
         /// The event name.
-        event: String,
+        event: EventName,
         /// The store's error.
         reason: String,
     },
     /// Inbox mode: the delivery is durably recorded; workers run its handlers.
     Accepted {
         /// The event name.
-        event: String,
+        event: EventName,
     },
     /// Inbox mode: the inbox holds as many unsettled deliveries as it may, or is shutting
     /// down; the platform should retry later.
     InboxFull {
         /// The event name.
-        event: String,
+        event: EventName,
     },
     /// Every handler succeeded.
     Handled {
         /// The event name.
-        event: String,
+        event: EventName,
         /// How many handlers ran.
         handlers: usize,
     },
@@ -74,7 +79,7 @@ pub enum Outcome {
     /// the delivery is kept as a dead letter.
     HandlerFailed {
         /// The event name.
-        event: String,
+        event: EventName,
         /// How many handlers ran.
         handlers: usize,
         /// The handlers that failed, in the order they ran.

@@ -2,12 +2,13 @@
 //! event type however many handlers take it.
 
 use std::any::Any;
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::time::SystemTime;
 
 use crate::event::{Event, Route};
-use crate::handler::{DeliveryInfo, HandlerFuture};
+use crate::handler::{DeliverySource, HandlerFuture};
 use crate::payload::PayloadError;
 
 /// One handler ready to run: its name and its future.
@@ -15,7 +16,8 @@ pub(crate) type Call = (&'static str, HandlerFuture);
 
 /// A handler of events `E`, its parameters built from the dispatcher's state (type-erased)
 /// and the delivery; `None` when the state is not what its parameters read.
-pub(crate) type Run<E> = fn(E, &(dyn Any + Send + Sync), &DeliveryInfo) -> Option<HandlerFuture>;
+pub(crate) type Run<E> =
+    fn(E, &(dyn Any + Send + Sync), &DeliverySource<'_>) -> Option<HandlerFuture>;
 
 /// The dispatcher's state, its type erased.
 pub(crate) type AnyState = dyn Any + Send + Sync;
@@ -30,20 +32,25 @@ struct TypedGroup<E> {
     handlers: Vec<Registered<E>>,
 }
 
-/// What a group made of one delivery: the calls to run and the event's own time.
+/// What the table made of one delivery: the calls to run and the event's own time.
 pub(crate) struct Started {
     pub(crate) calls: Vec<Call>,
     pub(crate) occurred_at: Option<SystemTime>,
 }
 
+/// The handlers of one event type: the body is parsed once for all of them.
 trait HandlerGroup: Send + Sync {
+    /// Parses the body and starts each handler's call into `calls`; returns when the
+    /// event says it happened.
     fn start(
         &self,
         event_name: &str,
         body: &str,
         state: &AnyState,
-        info: &DeliveryInfo,
-    ) -> Result<Started, StartError>;
+        delivery: &DeliverySource<'_>,
+        calls: &mut Vec<Call>,
+        wants_time: bool,
+    ) -> Result<Option<SystemTime>, StartError>;
 
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
@@ -54,21 +61,26 @@ impl<E: Event> HandlerGroup for TypedGroup<E> {
         event_name: &str,
         body: &str,
         state: &AnyState,
-        info: &DeliveryInfo,
-    ) -> Result<Started, StartError> {
+        delivery: &DeliverySource<'_>,
+        calls: &mut Vec<Call>,
+        wants_time: bool,
+    ) -> Result<Option<SystemTime>, StartError> {
         let event = E::from_body(event_name, body).map_err(StartError::BadPayload)?;
-        let occurred_at = event.occurred_at();
-        let mut calls = Vec::with_capacity(self.handlers.len());
+        let occurred_at = if wants_time {
+            event.occurred_at()
+        } else {
+            None
+        };
         if let Some((last, rest)) = self.handlers.split_last() {
             for handler in rest {
                 calls.push((
                     handler.name,
-                    start_one(handler, event.clone(), state, info)?,
+                    start_one(handler, event.clone(), state, delivery)?,
                 ));
             }
-            calls.push((last.name, start_one(last, event, state, info)?));
+            calls.push((last.name, start_one(last, event, state, delivery)?));
         }
-        Ok(Started { calls, occurred_at })
+        Ok(occurred_at)
     }
 
     fn as_any_mut(&mut self) -> &mut dyn Any {
@@ -80,9 +92,9 @@ fn start_one<E>(
     handler: &Registered<E>,
     event: E,
     state: &AnyState,
-    info: &DeliveryInfo,
+    delivery: &DeliverySource<'_>,
 ) -> Result<HandlerFuture, StartError> {
-    (handler.run)(event, state, info).ok_or_else(|| {
+    (handler.run)(event, state, delivery).ok_or_else(|| {
         StartError::Panic(format!(
             "{}: the dispatcher's state is not of the type its parameters read",
             handler.name
@@ -90,7 +102,6 @@ fn start_one<E>(
     })
 }
 
-/// Why the handlers of a delivery could not be started.
 pub(crate) enum StartError {
     /// The body does not have the shape of an event a handler takes.
     BadPayload(PayloadError),
@@ -101,24 +112,29 @@ pub(crate) enum StartError {
 /// Every handler of one dispatcher, by route. Built once, at start-up.
 #[doc(hidden)]
 pub struct Routes {
+    /// Every event name the provider sends or a handler names, with the groups of the
+    /// handlers taking its type (none for an event nobody handles by type).
     by_event: HashMap<&'static str, Vec<Box<dyn HandlerGroup>>>,
     every: Vec<Box<dyn HandlerGroup>>,
     unknown: Vec<Box<dyn HandlerGroup>>,
-    /// The event names the provider's types know: not [`Route::Unknown`].
-    known: HashSet<&'static str>,
+}
+
+/// Where one event name leads, looked up once per delivery.
+#[derive(Clone, Copy)]
+pub(crate) struct Routed<'r> {
+    named: &'r [Box<dyn HandlerGroup>],
+    known: bool,
 }
 
 impl Routes {
     pub(crate) fn new(known: &[&'static str]) -> Self {
         Self {
-            by_event: HashMap::new(),
+            by_event: known.iter().map(|name| (*name, Vec::new())).collect(),
             every: Vec::new(),
             unknown: Vec::new(),
-            known: known.iter().copied().collect(),
         }
     }
 
-    /// Adds a handler of events `E`, in the group of its event type.
     pub(crate) fn add<E: Event>(&mut self, name: &'static str, run: Run<E>) {
         let groups = match E::ROUTE {
             Route::Named(event) => self.by_event.entry(event).or_default(),
@@ -138,63 +154,78 @@ impl Routes {
         }
     }
 
-    /// The groups that run for `event`, in order: its named handlers, then the handlers of
-    /// every event, then (only for an event no handler names and the provider's types do
-    /// not know) the handlers of unknown events.
-    fn groups_for<'a>(&'a self, event: &str) -> impl Iterator<Item = &'a dyn HandlerGroup> {
-        let named = self.by_event.get(event);
-        let unknown = if named.is_none() && !self.known.contains(event) {
-            &self.unknown[..]
+    /// The route of `event`, and its name as the table holds it: borrowed for good when
+    /// the provider or a handler knows the name, so the routine delivery copies no name.
+    pub(crate) fn route(&self, event: Cow<'_, str>) -> (Cow<'static, str>, Routed<'_>) {
+        match self.by_event.get_key_value(event.as_ref()) {
+            Some((name, named)) => (Cow::Borrowed(*name), Routed { named, known: true }),
+            None => (
+                Cow::Owned(event.into_owned()),
+                Routed {
+                    named: &[],
+                    known: false,
+                },
+            ),
+        }
+    }
+
+    /// The groups that take a delivery routed to `route`, in the order they run: its named
+    /// handlers, then the handlers of every event, then (only for an event no handler
+    /// names and the provider's types do not know) the handlers of unknown events.
+    fn groups<'a>(&'a self, route: Routed<'a>) -> impl Iterator<Item = &'a dyn HandlerGroup> {
+        let unknown = if route.known {
+            &[][..]
         } else {
-            &[]
+            &self.unknown[..]
         };
-        named
-            .into_iter()
-            .flatten()
+        route
+            .named
+            .iter()
             .chain(&self.every)
             .chain(unknown)
             .map(AsRef::as_ref)
     }
 
-    /// Whether a delivery of `event` runs at least one handler.
-    pub(crate) fn wants(&self, event: &str) -> bool {
-        self.groups_for(event).next().is_some()
+    /// Whether any handler takes a delivery routed to `route`.
+    pub(crate) fn wants(&self, route: Routed<'_>) -> bool {
+        self.groups(route).next().is_some()
     }
 
-    /// Parses the body for every group and starts each handler's call. A bad payload
-    /// starts none. Parameters are built here, under a panic guard like the handlers'.
     pub(crate) fn start(
         &self,
+        route: Routed<'_>,
         event: &str,
         body: &str,
         state: &AnyState,
-        info: &DeliveryInfo,
+        delivery: &DeliverySource<'_>,
+        wants_time: bool,
     ) -> Result<Started, StartError> {
-        let mut all = Started {
+        let mut started = Started {
             calls: Vec::new(),
             occurred_at: None,
         };
-        for group in self.groups_for(event) {
-            let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                group.start(event, body, state, info)
+        for group in self.groups(route) {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                group.start(event, body, state, delivery, &mut started.calls, wants_time)
             }));
-            match started {
-                Ok(Ok(started)) => {
-                    all.calls.extend(started.calls);
-                    all.occurred_at = all.occurred_at.or(started.occurred_at);
-                }
+            match result {
+                Ok(Ok(occurred_at)) => started.occurred_at = started.occurred_at.or(occurred_at),
                 Ok(Err(err)) => return Err(err),
                 Err(panic) => {
                     return Err(StartError::Panic(super::run::panic_message(panic.as_ref())));
                 }
             }
         }
-        Ok(all)
+        Ok(started)
     }
 
-    /// The event names with typed handlers, sorted.
     pub(crate) fn events(&self) -> Vec<&'static str> {
-        let mut events: Vec<&str> = self.by_event.keys().copied().collect();
+        let mut events: Vec<&str> = self
+            .by_event
+            .iter()
+            .filter(|(_, groups)| !groups.is_empty())
+            .map(|(name, _)| *name)
+            .collect();
         events.sort_unstable();
         events
     }

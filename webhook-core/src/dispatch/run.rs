@@ -4,6 +4,7 @@
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
@@ -15,13 +16,21 @@ use crate::store::{Lease, Store};
 /// Runs `calls` one after another; a failing or panicking handler does not stop the ones
 /// after it. Returns the failures, in order.
 pub(crate) async fn run_calls(calls: Vec<Call>, budget: Option<Duration>) -> Vec<HandlerFailure> {
-    let deadline = budget.map(|budget| tokio::time::Instant::now() + budget);
+    // Most handlers finish on their first poll: the clock is read, and a timer set, only
+    // once one has to wait, so the budget counts from there.
+    let mut deadline = None;
     let mut failures = Vec::new();
     for (handler, future) in calls {
-        let guarded = AssertUnwindSafe(future).catch_unwind();
-        let result = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline, guarded).await.ok(),
-            None => Some(guarded.await),
+        let mut guarded = AssertUnwindSafe(future).catch_unwind();
+        let first = std::future::poll_fn(|cx| Poll::Ready(guarded.poll_unpin(cx))).await;
+        let result = match (first, budget) {
+            (Poll::Ready(result), _) => Some(result),
+            (Poll::Pending, Some(budget)) => {
+                let deadline =
+                    *deadline.get_or_insert_with(|| tokio::time::Instant::now() + budget);
+                tokio::time::timeout_at(deadline, guarded).await.ok()
+            }
+            (Poll::Pending, None) => Some(guarded.await),
         };
         let failure = match result {
             Some(Ok(Ok(()))) => continue,

@@ -2,6 +2,8 @@
 //! [`DeliveryInfo`] (everything about the delivery besides its event).
 
 use std::any::{Any, TypeId};
+use std::cell::OnceCell;
+use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -22,7 +24,7 @@ pub trait Extractor: Sized + Send + 'static {
 
     /// The parameter's value for one delivery; `None` when the dispatcher's state is not
     /// of [`Self::state_type`] (a registration checks that first).
-    fn extract(state: &(dyn Any + Send + Sync), info: &DeliveryInfo) -> Option<Self>;
+    fn extract(state: &(dyn Any + Send + Sync), delivery: &DeliverySource<'_>) -> Option<Self>;
 }
 
 /// A parameter a dispatcher with state `S` can give: checked when a handler is registered.
@@ -43,12 +45,45 @@ impl<T: Clone + Send + Sync + 'static> Extractor for Shared<T> {
         Some((TypeId::of::<T>(), std::any::type_name::<T>()))
     }
 
-    fn extract(state: &(dyn Any + Send + Sync), _info: &DeliveryInfo) -> Option<Self> {
+    fn extract(state: &(dyn Any + Send + Sync), _delivery: &DeliverySource<'_>) -> Option<Self> {
         state.downcast_ref::<T>().cloned().map(Self)
     }
 }
 
 impl<T: Clone + Send + Sync + 'static> FromDelivery<T> for Shared<T> {}
+
+/// The delivery a handler's parameters are taken from. Its [`DeliveryInfo`] is put
+/// together when a parameter first asks for it, so a delivery whose handlers take only
+/// their event copies nothing of it.
+pub struct DeliverySource<'a> {
+    build: &'a (dyn Fn() -> DeliveryInfo + Sync),
+    info: OnceCell<DeliveryInfo>,
+}
+
+impl<'a> DeliverySource<'a> {
+    /// A source whose [`DeliveryInfo`] `build` makes, at most once.
+    #[must_use]
+    pub fn new(build: &'a (dyn Fn() -> DeliveryInfo + Sync)) -> Self {
+        Self {
+            build,
+            info: OnceCell::new(),
+        }
+    }
+
+    /// Everything about the delivery besides its event.
+    #[must_use]
+    pub fn info(&self) -> &DeliveryInfo {
+        self.info.get_or_init(self.build)
+    }
+}
+
+impl fmt::Debug for DeliverySource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeliverySource")
+            .field("info", &self.info.get())
+            .finish()
+    }
+}
 
 /// Everything about a delivery besides its event: provider, event name, delivery id,
 /// signature scheme, raw body, headers and time received. Cheap to clone.
@@ -179,8 +214,8 @@ impl DeliveryInfo {
     }
 }
 
-impl std::fmt::Debug for DeliveryInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for DeliveryInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Headers are left out: an upstream proxy may add credentials to them.
         f.debug_struct("DeliveryInfo")
             .field("provider", &self.0.provider)
@@ -199,8 +234,8 @@ impl Extractor for DeliveryInfo {
         None
     }
 
-    fn extract(_state: &(dyn Any + Send + Sync), info: &DeliveryInfo) -> Option<Self> {
-        Some(info.clone())
+    fn extract(_state: &(dyn Any + Send + Sync), delivery: &DeliverySource<'_>) -> Option<Self> {
+        Some(delivery.info().clone())
     }
 }
 

@@ -35,7 +35,7 @@
 
 mod extract;
 
-pub use extract::{DeliveryFacts, DeliveryInfo, Extractor, FromDelivery, Shared};
+pub use extract::{DeliveryFacts, DeliveryInfo, DeliverySource, Extractor, FromDelivery, Shared};
 
 use std::any::{Any, TypeId};
 use std::fmt::{self, Display};
@@ -130,7 +130,7 @@ pub trait HandlerFn: Sized + Send + Sync + 'static {
     fn run(
         event: Self::Event,
         state: &(dyn Any + Send + Sync),
-        info: &DeliveryInfo,
+        delivery: &DeliverySource<'_>,
     ) -> Option<HandlerFuture>;
 }
 
@@ -184,9 +184,18 @@ pub trait RunsWith<S> {}
 
 /// Webhook handlers run on a multi-threaded runtime, so an `async fn`'s future must be
 /// `Send`: what it holds across an `.await` must be (no `Rc`, no `RefCell` borrow, no
-/// `MutexGuard` of `std`). `#[webhook_handler]` checks each handler with this.
-pub fn handler_futures_must_be_send<F: Future + Send + 'static>(future: F) -> F {
-    future
+/// `MutexGuard` of `std`). `#[webhook_handler]` passes each handler's future through
+/// this, which boxes it for the dispatcher with its output read by `into_result` (the
+/// return type's [`HandlerReturn::into_result`]). A combinator rather than an `async`
+/// block: the block would hold the future twice, doubling what each delivery copies.
+pub fn handler_futures_must_be_send<F, R: 'static>(
+    future: F,
+    into_result: fn(R) -> Result<(), String>,
+) -> HandlerFuture
+where
+    F: Future<Output = R> + Send + 'static,
+{
+    Box::pin(futures_util::FutureExt::map(future, into_result))
 }
 
 /// What a handler may return.

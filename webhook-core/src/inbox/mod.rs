@@ -207,7 +207,7 @@ impl Inbox {
         headers: HeaderMap,
         body: Bytes,
     ) -> Outcome {
-        let verified = match dispatcher.verify(headers, body, true) {
+        let verified = match dispatcher.verify(&headers, &body, true) {
             Ok(verified) => verified,
             Err(outcome) => return outcome,
         };
@@ -224,10 +224,11 @@ impl Inbox {
         if !self.is_accepting() {
             return Outcome::InboxFull { event };
         }
+        let shown_id = verified.shown_id();
         match self
             .shared
             .store
-            .append(verified.record(P::NAME, key))
+            .append(verified.record(P::NAME, key, shown_id.as_deref()))
             .await
         {
             Ok(Appended::Accepted(id)) => {
