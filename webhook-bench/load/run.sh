@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # HTTP load comparison: the example server (`cargo run --example server`) vs the
-# hand-written axum receiver (`webhook-bench/src/bin/handwritten_receiver.rs`).
+# hand-written axum receiver (`webhook-bench/src/bin/handwritten_receiver.rs`) and the
+# floor, an axum route that only reads the body (`src/bin/read_body_receiver.rs`).
 #
 #   bash webhook-bench/load/run.sh
 #
 # Builds both in release, starts each on loopback (127.0.0.1 only, one port each), checks
 # that each answers 200 to the signed TalkPlus `message` sample, then runs `wrk` against
 # them ALTERNATING (round 1: example, hand-written; round 2: hand-written, example; ...),
-# ROUNDS rounds of DURATION each, and prints the requests/sec medians, the ratio
-# example / hand-written, and the server CPU time per request (user + system, from
+# ROUNDS rounds of DURATION each, and prints the requests/sec medians, the ratios
+# example / hand-written (target >= 1.2) and example / floor (target >= 0.6), and the
+# server CPU time per request (user + system, from
 # /proc/PID/stat). All servers are killed on exit (trap), whatever happens.
 #
 # Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1),
-# PORT_BASE (38001: example, +1 hand-written, +2 direct), WRK (wrk),
+# PORT_BASE (38001: example, +1 hand-written, +2 direct, +3 floor), WRK (wrk),
 # WITH_DIRECT=1 to add a diagnostic third server, `direct_dispatch_receiver`:
 # `Dispatcher::dispatch` called from a plain axum handler, without webhook-axum.
 # Needs `wrk` (Debian: apt-get update && apt-get install -y wrk) and `curl`.
@@ -43,18 +45,20 @@ demo_key=$(sed -n 's/^pub const DEMO_TALKPLUS_API_KEY: &str = "\(.*\)";$/\1/p' s
 echo "== building (release)"
 cargo build --release --quiet --example server
 cargo build --release --quiet -p webhook-bench \
-    --bin handwritten_receiver --bin direct_dispatch_receiver --bin sign_delivery
+    --bin handwritten_receiver --bin direct_dispatch_receiver --bin read_body_receiver \
+    --bin sign_delivery
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 release="$target_dir/release"
 signature=$("$release/sign_delivery" "$demo_key" "$body_file")
 
 logs=$(mktemp -d)
 declare -A pid_of port_of
-servers=(example handwritten)
+servers=(example handwritten floor)
 [ "$WITH_DIRECT" = 1 ] && servers+=(direct)
 port_of[example]=$PORT_BASE
 port_of[handwritten]=$((PORT_BASE + 1))
 port_of[direct]=$((PORT_BASE + 2))
+port_of[floor]=$((PORT_BASE + 3))
 
 cleanup() {
     local pid
@@ -78,6 +82,8 @@ pid_of[example]=$!
 TALKPLUS_API_KEY="$demo_key" HANDWRITTEN_ADDR="127.0.0.1:${port_of[handwritten]}" \
     "$release/handwritten_receiver" >"$logs/handwritten.log" 2>&1 &
 pid_of[handwritten]=$!
+READ_BODY_ADDR="127.0.0.1:${port_of[floor]}" "$release/read_body_receiver" >"$logs/floor.log" 2>&1 &
+pid_of[floor]=$!
 if [ "$WITH_DIRECT" = 1 ]; then
     TALKPLUS_API_KEY="$demo_key" DIRECT_ADDR="127.0.0.1:${port_of[direct]}" \
         "$release/direct_dispatch_receiver" >"$logs/direct.log" 2>&1 &
@@ -161,6 +167,7 @@ label() {
     case $1 in
         example) echo "example server (RUST_LOG=warn WEBHOOK_DEDUP=off, demo key)" ;;
         handwritten) echo "hand-written receiver" ;;
+        floor) echo "floor: axum route that only reads the body" ;;
         direct) echo "diagnostic: Dispatcher::dispatch from a plain axum handler (no webhook-axum)" ;;
     esac
 }
@@ -173,8 +180,11 @@ for server in "${servers[@]}"; do
 done
 echo
 ratio=$(awk -v a="${rps_median[example]}" -v b="${rps_median[handwritten]}" 'BEGIN { printf "%.3f", a / b }')
-met=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.0) ? "yes" : "no" }')
-echo "ratio example / hand-written (requests/sec): $ratio (target >= 1.0: $met)"
+met=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.2) ? "yes" : "no" }')
+echo "ratio example / hand-written (requests/sec): $ratio (target >= 1.2: $met)"
+floor_ratio=$(awk -v a="${rps_median[example]}" -v b="${rps_median[floor]}" 'BEGIN { printf "%.3f", a / b }')
+floor_met=$(awk -v r="$floor_ratio" 'BEGIN { print (r >= 0.6) ? "yes" : "no" }')
+echo "ratio example / floor (requests/sec): $floor_ratio (target >= 0.6: $floor_met)"
 if [ "$WITH_DIRECT" = 1 ]; then
     awk -v a="${rps_median[direct]}" -v b="${rps_median[handwritten]}" \
         'BEGIN { printf "ratio direct / hand-written (requests/sec, diagnostic): %.3f\n", a / b }'

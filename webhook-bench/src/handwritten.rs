@@ -48,3 +48,14 @@ async fn receive(
         None => (StatusCode::BAD_REQUEST, "bad payload\n"),
     }
 }
+
+/// The floor of the HTTP comparison: the same route, answering 200 once the body is
+/// read, with nothing verified or parsed. No receiver can be faster over axum.
+pub fn read_body_router() -> Router {
+    Router::new().route(TALKPLUS_PATH, post(read_body_only))
+}
+
+async fn read_body_only(body: Bytes) -> (StatusCode, &'static str) {
+    black_box(&body);
+    (StatusCode::OK, "read\n")
+}

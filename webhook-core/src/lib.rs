@@ -240,6 +240,7 @@ pub mod envelope;
 pub mod event;
 pub mod handler;
 pub mod inbox;
+pub mod metrics;
 pub mod payload;
 pub mod provider;
 pub mod store;

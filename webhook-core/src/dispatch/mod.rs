@@ -314,7 +314,13 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// that span declares them. Never panics, whatever the input; a panicking handler
     /// becomes [`Outcome::HandlerFailed`]. Needs a tokio runtime (time budget, leases).
     pub async fn dispatch(&self, headers: HeaderMap, body: Bytes) -> Outcome {
-        let verified = match self.verify(&headers, &body, self.store.is_some()) {
+        let outcome = self.dispatch_inline(&headers, &body).await;
+        crate::metrics::delivery(P::NAME, &outcome);
+        outcome
+    }
+
+    async fn dispatch_inline(&self, headers: &HeaderMap, body: &Bytes) -> Outcome {
+        let verified = match self.verify(headers, body, self.store.is_some()) {
             Ok(verified) => verified,
             Err(outcome) => return outcome,
         };
@@ -393,6 +399,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             Err(DeliveryError::Unauthorized(err)) => return Err(Outcome::Unauthorized(err)),
             Err(DeliveryError::BadPayload(err)) => return Err(Outcome::BadPayload(err)),
         };
+        crate::metrics::verified(P::NAME, delivery.scheme.name, body.len());
         let (event, route) = self.routes.route(delivery.event_name);
         let verified = Verified {
             event,
@@ -498,7 +505,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         lease: Option<(&dyn Store, &Lease)>,
     ) -> Outcome {
         let handlers = calls.len();
-        let work = run::run_calls(calls, self.budget);
+        let work = run::run_calls(P::NAME, calls, self.budget);
         let failures = match lease {
             Some((store, lease)) => run::renewing(store, lease, self.lease, work).await.0,
             None => work.await,
@@ -521,6 +528,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                     "kept as a dead letter: `webhook-cli inbox replay {}` runs it again",
                     lease.id
                 );
+                crate::metrics::dead_letter(P::NAME, outcome.event().unwrap_or_default());
                 Settlement::Dead {
                     error: outcome.to_string(),
                 }
@@ -544,6 +552,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             .await
         {
             Ok(()) => {
+                crate::metrics::dead_letter(P::NAME, &verified.event);
                 tracing::warn!("kept as a dead letter: its body does not have its event's shape")
             }
             Err(err) => {
@@ -637,7 +646,7 @@ impl<P: Provider, S: Send + Sync + 'static> Runner for Dispatcher<P, S> {
             match started {
                 Ok(calls) => {
                     let handlers = calls.len();
-                    let work = run::run_calls(calls, self.budget);
+                    let work = run::run_calls(P::NAME, calls, self.budget);
                     let (failures, _) = run::renewing(store, lease, duration, work).await;
                     if failures.is_empty() {
                         Outcome::Handled { event, handlers }

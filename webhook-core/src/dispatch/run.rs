@@ -15,12 +15,17 @@ use crate::store::{Lease, Store};
 
 /// Runs `calls` one after another; a failing or panicking handler does not stop the ones
 /// after it. Returns the failures, in order.
-pub(crate) async fn run_calls(calls: Vec<Call>, budget: Option<Duration>) -> Vec<HandlerFailure> {
+pub(crate) async fn run_calls(
+    provider: &'static str,
+    calls: Vec<Call>,
+    budget: Option<Duration>,
+) -> Vec<HandlerFailure> {
     // Most handlers finish on their first poll: the clock is read, and a timer set, only
     // once one has to wait, so the budget counts from there.
     let mut deadline = None;
     let mut failures = Vec::new();
     for (handler, future) in calls {
+        let started = crate::metrics::times_handlers().then(std::time::Instant::now);
         let mut guarded = AssertUnwindSafe(future).catch_unwind();
         let first = std::future::poll_fn(|cx| Poll::Ready(guarded.poll_unpin(cx))).await;
         let result = match (first, budget) {
@@ -32,6 +37,10 @@ pub(crate) async fn run_calls(calls: Vec<Call>, budget: Option<Duration>) -> Vec
             }
             (Poll::Pending, None) => Some(guarded.await),
         };
+        if let Some(started) = started {
+            let ok = matches!(result, Some(Ok(Ok(()))));
+            crate::metrics::handler(provider, handler, started.elapsed(), ok);
+        }
         let failure = match result {
             Some(Ok(Ok(()))) => continue,
             Some(Ok(Err(message))) => Failure::Error(message),

@@ -35,7 +35,7 @@ use tracing::Instrument as _;
 
 use crate::dispatch::{Dispatcher, Outcome, Runner, settle};
 use crate::provider::Provider;
-use crate::store::{Appended, Lease, Retention, Settlement, Store, StoredDelivery};
+use crate::store::{Appended, Lease, Retention, Settlement, Store, StoreError, StoredDelivery};
 
 /// How an inbox runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,7 +207,18 @@ impl Inbox {
         headers: HeaderMap,
         body: Bytes,
     ) -> Outcome {
-        let verified = match dispatcher.verify(&headers, &body, true) {
+        let outcome = self.record(dispatcher, &headers, &body).await;
+        crate::metrics::delivery(P::NAME, &outcome);
+        outcome
+    }
+
+    async fn record<P: Provider, S: Send + Sync + 'static>(
+        &self,
+        dispatcher: &Dispatcher<P, S>,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Outcome {
+        let verified = match dispatcher.verify(headers, body, true) {
             Ok(verified) => verified,
             Err(outcome) => return outcome,
         };
@@ -249,6 +260,32 @@ impl Inbox {
                 reason: err.to_string(),
             },
         }
+    }
+
+    /// Puts dead letter `id` back to pending and wakes a worker for it; `false` when `id`
+    /// is not a dead letter.
+    ///
+    /// # Errors
+    /// The store's, when it cannot be reached.
+    pub async fn replay(&self, id: u64) -> Result<bool, StoreError> {
+        let replayed = self.shared.store.replay(id).await?;
+        if replayed {
+            self.shared.wake.notify_one();
+        }
+        Ok(replayed)
+    }
+
+    /// Puts every dead letter back to pending and wakes the workers; returns how many.
+    ///
+    /// # Errors
+    /// The store's, when it cannot be reached.
+    pub async fn replay_dead(&self) -> Result<u64, StoreError> {
+        let replayed = self.shared.store.replay_dead().await?;
+        if replayed > 0 {
+            self.shared.wake.notify_waiters();
+            self.shared.wake.notify_one();
+        }
+        Ok(replayed)
     }
 
     /// Runs every delivery that is due now, in this task, and returns how many ran. For
@@ -443,14 +480,18 @@ async fn run_one(
         match &settlement {
             Settlement::Done => tracing::info!(%outcome, "inbox delivery handled"),
             Settlement::Retry { at, .. } => {
+                crate::metrics::retry(&record.provider, &record.event);
                 let wait = at.duration_since(SystemTime::now()).unwrap_or_default();
                 tracing::warn!(%outcome, retry_in_ms = wait.as_millis(), "inbox delivery failed; it will be retried");
             }
-            Settlement::Dead { .. } => tracing::error!(
-                %outcome,
-                "inbox delivery is a dead letter: `webhook-cli inbox replay {}` runs it again",
-                record.id
-            ),
+            Settlement::Dead { .. } => {
+                crate::metrics::dead_letter(&record.provider, &record.event);
+                tracing::error!(
+                    %outcome,
+                    "inbox delivery is a dead letter: `webhook-cli inbox replay {}` runs it again",
+                    record.id
+                );
+            }
             Settlement::Release => {}
         }
         settle(store, &lease, settlement).await;
@@ -485,7 +526,17 @@ fn settlement_for(outcome: &Outcome, attempt: u32, retry: &RetryPolicy) -> Settl
 /// Counts unsettled deliveries every second, and prunes settled ones past the retention.
 async fn housekeeping(shared: Arc<Shared>) {
     let mut last_prune = tokio::time::Instant::now();
+    let mut last_count: Option<tokio::time::Instant> = None;
     loop {
+        if crate::metrics::counts_inbox()
+            && last_count.is_none_or(|at| at.elapsed() >= Duration::from_secs(5))
+        {
+            last_count = Some(tokio::time::Instant::now());
+            match shared.store.counts().await {
+                Ok(counts) => crate::metrics::inbox_depth(&counts),
+                Err(err) => tracing::debug!(error = %err, "could not count the inbox by state"),
+            }
+        }
         match shared.store.unsettled().await {
             Ok(unsettled) => shared.unsettled.store(unsettled, Ordering::Relaxed),
             Err(err) => tracing::debug!(error = %err, "could not count the inbox"),
