@@ -1,8 +1,9 @@
 //! The example webhook server: `cargo run --example server`.
 //!
 //! Serves `POST /webhooks/talkplus` and `POST /webhooks/amity` with a handler for every
-//! chat event, each logging one line. At start it prints commands that send it a signed
-//! sample delivery, and the command that lists what it recorded.
+//! chat event, each logging one line, and `GET /metrics` (Prometheus), `GET /healthz` and
+//! `GET /readyz`. At start it prints commands that send it a signed sample delivery, and
+//! the command that lists what it recorded.
 //!
 //! | variable | default | what it sets |
 //! |---|---|---|
@@ -18,6 +19,7 @@
 //! | `WEBHOOK_READ_TIMEOUT_MS` | 10000 | how long a request's headers, then its body, may take to arrive; a client that stops sending is cut off (a stalled body gets 408), and no handler runs |
 //! | `WEBHOOK_HANDLER_DELAY_MS` | 0 | the demo handlers sleep this long first (to watch inbox mode with slow handlers) |
 //! | `WEBHOOK_DEMO_FAIL` | — | `event[:first],…`: those handlers fail (every attempt, or the first), to watch retries and dead letters |
+//! | `WEBHOOK_INBOX_TOKEN` | — | mounts the inbox page at `/webhooks/_inbox`, opened with this token (16 characters or more) |
 //! | `RUST_LOG` | `info` | log filter |
 
 use tracing_subscriber::EnvFilter;

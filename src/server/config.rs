@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use webhook_axum::InboxToken;
 use webhook_core::{InboxSettings, RetryPolicy};
 
 use super::demo::{Demo, DemoFailure};
@@ -43,7 +44,13 @@ pub struct Config {
     pub read_timeout: Duration,
     /// What the demo handlers do besides logging.
     pub demo: Demo,
+    /// The token of the inbox page at [`INBOX_PAGE_PATH`] (`WEBHOOK_INBOX_TOKEN`); the
+    /// page is not mounted without one.
+    pub inbox_token: Option<InboxToken>,
 }
+
+/// Where the example server mounts the inbox page.
+pub const INBOX_PAGE_PATH: &str = "/webhooks/_inbox";
 
 /// When the handlers run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +220,19 @@ impl Config {
             );
         }
         let failures = DemoFailure::parse_list(&var("WEBHOOK_DEMO_FAIL").unwrap_or_default())?;
+        let inbox_token = var("WEBHOOK_INBOX_TOKEN")
+            .map(|token| {
+                InboxToken::new(token).map_err(|err| {
+                    format!("WEBHOOK_INBOX_TOKEN: {err}; `openssl rand -hex 24` makes one")
+                })
+            })
+            .transpose()?;
+        if inbox_token.is_some() && store == StoreChoice::Off {
+            return Err(
+                "WEBHOOK_INBOX_TOKEN opens the inbox page, which needs a store: unset WEBHOOK_DEDUP=off"
+                    .to_owned(),
+            );
+        }
         Ok(Self {
             addr,
             talkplus_api_key: Key::from_env("TALKPLUS_API_KEY", DEMO_TALKPLUS_API_KEY)?,
@@ -227,6 +247,7 @@ impl Config {
                 delay: millis("WEBHOOK_HANDLER_DELAY_MS", Duration::ZERO)?,
                 failures: failures.into(),
             },
+            inbox_token,
         })
     }
 
@@ -244,6 +265,7 @@ impl Config {
             retry_delay: RetryPolicy::DEFAULT.first_delay,
             read_timeout: DEFAULT_READ_TIMEOUT,
             demo: Demo::default(),
+            inbox_token: None,
         }
     }
 
@@ -308,7 +330,20 @@ impl Config {
                 "store: none (WEBHOOK_DEDUP=off): no deduplication, no dead letters".to_owned()
             }
         };
-        vec![mode.to_owned(), store]
+        let page = if self.inbox_token.is_some() {
+            format!("inbox page: {INBOX_PAGE_PATH} (sign in with WEBHOOK_INBOX_TOKEN)")
+        } else {
+            format!(
+                "inbox page: not mounted; set WEBHOOK_INBOX_TOKEN (at least {} characters) to serve it at {INBOX_PAGE_PATH}",
+                InboxToken::MIN_LEN
+            )
+        };
+        vec![
+            mode.to_owned(),
+            store,
+            page,
+            "operations: GET /metrics (Prometheus), GET /healthz, GET /readyz".to_owned(),
+        ]
     }
 
     /// The `webhook-cli inbox list` command for this server's store.

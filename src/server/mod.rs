@@ -8,8 +8,10 @@ mod serve;
 mod talkplus_handlers;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use axum::Router;
 use webhook_core::amity::{self, Amity};
@@ -18,7 +20,7 @@ use webhook_core::{Dispatcher, Inbox, Provider, Store};
 
 pub use config::{
     Config, DEFAULT_READ_TIMEOUT, DEFAULT_STORE_FILE, DEMO_AMITY_SECRET, DEMO_TALKPLUS_API_KEY,
-    Key, Mode, StoreChoice,
+    INBOX_PAGE_PATH, Key, Mode, StoreChoice,
 };
 pub use demo::{Demo, DemoFailure};
 pub use serve::serve;
@@ -61,6 +63,7 @@ impl App {
     /// # Errors
     /// When a key is empty or the store cannot be opened.
     pub fn new(config: &Config) -> Result<Self, String> {
+        install_metrics();
         let store = config.store.open()?;
         let demo = config.demo.clone();
         let mut talkplus = talkplus_dispatcher(&config.talkplus_api_key.value, demo.clone())
@@ -93,9 +96,19 @@ impl App {
             talkplus = talkplus.inbox(inbox);
             amity = amity.inbox(inbox);
         }
-        let router = Router::new()
+        let mut router = Router::new()
             .route("/webhooks/talkplus", talkplus.into_method_router())
-            .route("/webhooks/amity", amity.into_method_router());
+            .route("/webhooks/amity", amity.into_method_router())
+            .route("/metrics", axum::routing::get(render_metrics));
+        let mut health = webhook_axum::Health::new();
+        if let Some(inbox) = &inbox {
+            health = health.inbox(inbox);
+            if let Some(token) = &config.inbox_token {
+                let page = webhook_axum::InboxPage::new(inbox, token.clone());
+                router = router.nest(INBOX_PAGE_PATH, page.router());
+            }
+        }
+        let router = router.merge(health.router());
         Ok(Self { router, inbox })
     }
 }
@@ -110,6 +123,57 @@ pub fn app(config: &Config) -> Result<Router, String> {
 
 /// How long the server waits, once asked to stop, for requests and running handlers.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The Prometheus recorder, installed once per process (tests build many apps in one).
+fn prometheus() -> Option<&'static PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| match PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Full("webhook_handler_duration_seconds".to_owned()),
+                &[0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0],
+            )
+            .and_then(|builder| {
+                builder.set_buckets_for_metric(
+                    Matcher::Full("webhook_body_size_bytes".to_owned()),
+                    &[256.0, 1024.0, 4096.0, 16_384.0, 65_536.0, 262_144.0, 1_048_576.0],
+                )
+            })
+            .and_then(PrometheusBuilder::install_recorder)
+        {
+            Ok(handle) => Some(handle),
+            Err(err) => {
+                tracing::warn!(error = %err, "metrics are off: the Prometheus recorder could not be installed");
+                None
+            }
+        })
+        .as_ref()
+}
+
+/// Installs the Prometheus recorder, so that what the framework counts from now on is
+/// kept; `GET /metrics` shows it.
+pub fn install_metrics() {
+    let _ = prometheus();
+}
+
+async fn render_metrics() -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    match prometheus() {
+        Some(handle) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            handle.render(),
+        )
+            .into_response(),
+        None => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "metrics are off: the recorder could not be installed\n",
+        )
+            .into_response(),
+    }
+}
 
 /// Runs the server until SIGTERM or Ctrl-C: prints the banner, serves, then stops taking
 /// deliveries and gives running ones [`SHUTDOWN_GRACE`] to finish (their leases are given
@@ -127,6 +191,15 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let App { router, inbox } = App::new(&config)?;
+    if let Some(handle) = prometheus() {
+        // Histograms are summarised and idle series dropped on this beat, not per scrape.
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                handle.run_upkeep();
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|err| {

@@ -17,6 +17,7 @@ mod store;
 
 mod outage;
 mod processes;
+mod readiness;
 
 /// The entry point of the server processes `processes` starts (see `server_process.rs`).
 #[test]

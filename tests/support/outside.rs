@@ -1,8 +1,9 @@
-//! Outside servers some tests need (Redis), found or started here.
+//! Outside servers some tests need (Redis, a WebDriver with a headless browser), found or
+//! started here.
 //!
 //! When one is missing, its tests return early and the run prints one line saying so and
-//! how to install it. With `WEBHOOK_TEST_REQUIRE=redis` (set by `.ci/run`) a missing
-//! server fails the tests instead, so CI never skips them.
+//! how to install it. With `WEBHOOK_TEST_REQUIRE=redis,browser` (set by `.ci/run`) a
+//! missing one fails the tests instead, so CI never skips them.
 // Each test binary uses the parts it needs.
 #![allow(dead_code)]
 
@@ -119,6 +120,70 @@ impl RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A `chromedriver` for one test, on a free loopback port, driving Debian's `chromium`;
+/// it stops when dropped or when the test binary exits.
+pub(crate) struct ChromeDriver {
+    port: u16,
+    child: Child,
+}
+
+impl ChromeDriver {
+    /// Starts `chromedriver`; `None` (after the notice) when it or `chromium` is missing.
+    pub(crate) fn start() -> Option<Self> {
+        let installed = |program: &str| {
+            Command::new(program)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success())
+        };
+        if !installed("chromedriver") || !installed("chromium") {
+            missing(
+                "browser",
+                "the browser test: chromium and chromedriver are not on PATH (apt-get install -y chromium chromium-driver)",
+            );
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port")
+            .port();
+        // As for Redis: a watchdog shell stops the driver (and its browsers) when this test
+        // process is gone, however it ended.
+        let script = format!(
+            "chromedriver --port={port} --allowed-ips=127.0.0.1 >/dev/null 2>&1 & driver=$!; \
+             trap 'kill $driver 2>/dev/null; exit 0' TERM; \
+             while kill -0 {test} 2>/dev/null && kill -0 $driver 2>/dev/null; do sleep 0.2; done; kill $driver 2>/dev/null",
+            test = std::process::id()
+        );
+        let child = Command::new("sh")
+            .args(["-c", &script])
+            .spawn()
+            .expect("start chromedriver");
+        let driver = Self { port, child };
+        assert!(
+            wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok()),
+            "chromedriver did not start on port {port}"
+        );
+        Some(driver)
+    }
+
+    /// The WebDriver URL.
+    pub(crate) fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
     }
 }
 

@@ -33,6 +33,7 @@ const SERVER_VARIABLES: &[&str] = &[
     "WEBHOOK_LEASE_MS",
     "WEBHOOK_HANDLER_DELAY_MS",
     "WEBHOOK_DEMO_FAIL",
+    "WEBHOOK_INBOX_TOKEN",
     "RUST_LOG",
 ];
 

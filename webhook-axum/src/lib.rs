@@ -57,6 +57,10 @@
 //! deliveries are logged at WARN and failed handlers at ERROR, with the reason; replies
 //! never contain keys or handler error text.
 
+mod health;
+#[cfg(feature = "inbox-page")]
+mod inbox_page;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -67,6 +71,10 @@ use axum::routing::{MethodRouter, post};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use tracing::Instrument as _;
 use webhook_core::{Dispatcher, Inbox, Outcome, Provider};
+
+pub use health::{Health, Readiness};
+#[cfg(feature = "inbox-page")]
+pub use inbox_page::{InboxPage, InboxToken, InboxTokenError};
 
 /// Default body limit: far above any real delivery, low enough to bound memory.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;

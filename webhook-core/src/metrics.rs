@@ -7,7 +7,7 @@
 //! |---|---|---|---|
 //! | `webhook_deliveries_total` | counter | `provider`, `event`, `outcome` | deliveries answered, by [`Outcome::label`] (`event` is empty when the delivery was not verified or not read) |
 //! | `webhook_signature_failures_total` | counter | `provider`, `reason` | deliveries refused as unauthorized: `missing`, `malformed` or `mismatch` |
-//! | `webhook_verified_total` | counter | `provider`, `scheme` | deliveries verified, by the signature scheme that verified them (`amity-sha1` is Amity's legacy scheme) |
+//! | `webhook_verified_total` | counter | `provider`, `scheme` | deliveries verified, by the signature scheme that verified them (`amity-legacy-sha1` is Amity's legacy scheme) |
 //! | `webhook_duplicates_total` | counter | `provider` | copies of a recorded delivery, acknowledged without running |
 //! | `webhook_body_size_bytes` | histogram | `provider` | size of each verified body |
 //! | `webhook_handler_duration_seconds` | histogram | `provider`, `handler` | time from a handler's first poll to its end, by its path |

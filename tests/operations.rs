@@ -1,0 +1,323 @@
+//! Operating the example server: `/metrics`, `/healthz`, `/readyz` and the inbox page,
+//! against the server as a real process (its own metrics recorder, its own store file).
+
+#[path = "support/server_process.rs"]
+mod server_process;
+
+use reqwest::StatusCode;
+use reqwest::blocking::{Client, RequestBuilder};
+use server_process::{ServerProcess, post, signed_talkplus, talkplus_delivery, test_dir};
+use webhook_examples::server::{DEMO_TALKPLUS_API_KEY, INBOX_PAGE_PATH};
+
+/// Runs the example server when this binary is started as one (see `server_process`).
+#[test]
+fn example_server_process() {
+    server_process::run_if_child();
+}
+
+const TOKEN: &str = "operations-test-token-0123456789";
+
+fn get(server: &ServerProcess, path: &str) -> (StatusCode, String) {
+    send(Client::new().get(format!("http://{}{path}", server.addr)))
+}
+
+fn send(request: RequestBuilder) -> (StatusCode, String) {
+    let response = request.send().expect("the server answers");
+    let status = response.status();
+    (status, response.text().unwrap_or_default())
+}
+
+fn page(server: &ServerProcess, path: &str) -> String {
+    format!("http://{}{INBOX_PAGE_PATH}{path}", server.addr)
+}
+
+fn started(name: &str, env: &[(&str, &str)]) -> ServerProcess {
+    let dir = test_dir(env!("CARGO_TARGET_TMPDIR"), name);
+    ServerProcess::start(&dir, name, env)
+}
+
+/// The value of one series in a Prometheus text page.
+fn series(metrics: &str, series: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+#[test]
+fn metrics_count_each_delivery_under_its_event_and_outcome() {
+    let server = started("metrics", &[("WEBHOOK_DEMO_FAIL", "member_left")]);
+    let url = server.url("talkplus");
+    assert_eq!(
+        post(&url, talkplus_delivery(DEMO_TALKPLUS_API_KEY, "lobby")).0,
+        200
+    );
+    assert_eq!(
+        post(&url, talkplus_delivery(DEMO_TALKPLUS_API_KEY, "lobby")).0,
+        200
+    );
+    assert_eq!(post(&url, talkplus_delivery("not the key", "lobby")).0, 401);
+    let left = r#"{"event":"member_left","channel":{"id":"lobby"},"users":[{"id":"a"}]}"#;
+    assert_eq!(
+        post(
+            &url,
+            signed_talkplus(DEMO_TALKPLUS_API_KEY, left.to_owned())
+        )
+        .0,
+        500
+    );
+
+    let (status, metrics) = get(&server, "/metrics");
+    assert_eq!(status, StatusCode::OK);
+    let value =
+        |name: &str| series(&metrics, name).unwrap_or_else(|| panic!("no {name} in:\n{metrics}"));
+    assert_eq!(
+        value(
+            r#"webhook_deliveries_total{provider="talkplus",event="member_banned",outcome="handled"}"#
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(
+            r#"webhook_deliveries_total{provider="talkplus",event="member_banned",outcome="duplicate"}"#
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(r#"webhook_signature_failures_total{provider="talkplus",reason="mismatch"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"webhook_duplicates_total{provider="talkplus"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"webhook_verified_total{provider="talkplus",scheme="talkplus"}"#),
+        3.0
+    );
+    assert_eq!(
+        value(r#"webhook_dead_letters_total{provider="talkplus",event="member_left"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(
+            r#"webhook_handler_failures_total{provider="talkplus",handler="webhook_examples::server::talkplus_handlers::on_member_left"}"#
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(r#"webhook_body_size_bytes_count{provider="talkplus"}"#),
+        3.0
+    );
+    assert!(
+        metrics.contains(r#"webhook_handler_duration_seconds_count{provider="talkplus",handler="webhook_examples::server::talkplus_handlers::on_member_banned"} 1"#),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn health_and_readiness_answer_while_the_store_is_there() {
+    let server = started("health", &[]);
+    assert_eq!(
+        get(&server, "/healthz"),
+        (StatusCode::OK, "ok\n".to_owned())
+    );
+    let (status, reply) = get(&server, "/readyz");
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert!(reply.starts_with("ready\nstore sqlite: ok"), "{reply}");
+}
+
+#[test]
+fn without_a_token_the_inbox_page_is_not_mounted_and_the_banner_says_so() {
+    let server = started("no-token", &[]);
+    let (status, _) = get(&server, INBOX_PAGE_PATH);
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        server
+            .log()
+            .contains("inbox page: not mounted; set WEBHOOK_INBOX_TOKEN"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn every_inbox_page_route_refuses_a_missing_or_wrong_token() {
+    let server = started("page-auth", &[("WEBHOOK_INBOX_TOKEN", TOKEN)]);
+    let client = Client::new();
+    let wrong_credentials: [(&str, Option<String>); 5] = [
+        ("none", None),
+        (
+            "wrong bearer",
+            Some("Bearer operations-test-token-WRONG".to_owned()),
+        ),
+        (
+            "bearer prefix of the token",
+            Some(format!("Bearer {}", &TOKEN[..20])),
+        ),
+        (
+            "wrong basic",
+            Some(format!("Basic {}", base64_of("admin:not-the-token"))),
+        ),
+        (
+            "token as basic user",
+            Some(format!("Basic {}", base64_of(&format!("{TOKEN}:")))),
+        ),
+    ];
+    let routes = [
+        ("GET", String::new()),
+        ("GET", "?state=dead".to_owned()),
+        ("GET", "/deliveries/1".to_owned()),
+        ("POST", "/deliveries/1/replay".to_owned()),
+        ("POST", "/replay-dead".to_owned()),
+    ];
+    for (method, path) in &routes {
+        for (name, authorization) in &wrong_credentials {
+            let url = page(&server, path);
+            let mut request = match *method {
+                "GET" => client.get(&url),
+                _ => client.post(&url).form(&[("form", "anything")]),
+            };
+            if let Some(authorization) = authorization {
+                request = request.header("authorization", authorization);
+            }
+            let (status, body) = send(request);
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with {name}"
+            );
+            assert!(
+                body.contains("Sign in"),
+                "{method} {path}: the sign-in form"
+            );
+        }
+        // A cookie that is not the session's.
+        let url = page(&server, path);
+        let request = match *method {
+            "GET" => client.get(&url),
+            _ => client.post(&url).form(&[("form", "anything")]),
+        };
+        let (status, _) = send(request.header("cookie", format!("webhook_inbox_session={TOKEN}")));
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path} with a forged cookie"
+        );
+    }
+    let (status, _) = send(
+        client
+            .post(page(&server, "/sign-in"))
+            .form(&[("token", "wrong")]),
+    );
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "sign-in with a wrong token"
+    );
+
+    // The right token, three ways.
+    let (status, _) = send(client.get(page(&server, "")).bearer_auth(TOKEN));
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send(
+        client
+            .get(page(&server, ""))
+            .basic_auth("anyone", Some(TOKEN)),
+    );
+    assert_eq!(status, StatusCode::OK);
+    let signed_in = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a client");
+    let (status, body) = send(
+        signed_in
+            .post(page(&server, "/sign-in"))
+            .form(&[("token", TOKEN)]),
+    );
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("Webhook inbox") && !body.contains("Sign in"),
+        "{body}"
+    );
+}
+
+#[test]
+fn the_inbox_page_shows_what_a_delivery_holds_as_text() {
+    let server = started(
+        "page-escape",
+        &[
+            ("WEBHOOK_INBOX_TOKEN", TOKEN),
+            ("WEBHOOK_DEMO_FAIL", "member_banned"),
+        ],
+    );
+    let hostile = "<script>alert('x')</script>";
+    let body = serde_json::json!({
+        "event": "member_banned",
+        "channel": {"id": hostile, "name": "<img src=x onerror=alert(1)>"},
+        "users": [{"id": "\"><b>bold</b>"}],
+    })
+    .to_string();
+    let (status, _) = post(
+        &server.url("talkplus"),
+        signed_talkplus(DEMO_TALKPLUS_API_KEY, body),
+    );
+    assert_eq!(status, 500, "a dead letter");
+    let client = Client::new();
+    let (status, list) = send(client.get(page(&server, "?state=dead")).bearer_auth(TOKEN));
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("member_banned"), "{list}");
+    let (status, detail) = send(
+        client
+            .get(page(&server, "/deliveries/1"))
+            .bearer_auth(TOKEN),
+    );
+    assert_eq!(status, StatusCode::OK);
+    for page in [&list, &detail] {
+        assert!(!page.contains("<script>alert"), "a raw script tag:\n{page}");
+        assert!(!page.contains("<img src=x"), "a raw img tag:\n{page}");
+        assert!(!page.contains("<b>bold"), "a raw b tag:\n{page}");
+    }
+    assert!(
+        detail.contains("&lt;script&gt;alert('x')&lt;/script&gt;"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn a_replay_from_elsewhere_than_the_page_is_refused() {
+    let server = started(
+        "page-form",
+        &[
+            ("WEBHOOK_INBOX_TOKEN", TOKEN),
+            ("WEBHOOK_DEMO_FAIL", "member_banned:first"),
+        ],
+    );
+    let (status, _) = post(
+        &server.url("talkplus"),
+        talkplus_delivery(DEMO_TALKPLUS_API_KEY, "lobby"),
+    );
+    assert_eq!(status, 500);
+    let client = Client::new();
+    let (status, _) = send(
+        client
+            .post(page(&server, "/deliveries/1/replay"))
+            .bearer_auth(TOKEN)
+            .form(&[("form", "forged")]),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, detail) = send(
+        client
+            .get(page(&server, "/deliveries/1"))
+            .bearer_auth(TOKEN),
+    );
+    assert!(detail.contains(r#"<dd id="state">dead</dd>"#), "{detail}");
+    assert_eq!(server.handled("lobby"), 0);
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}

@@ -1,0 +1,580 @@
+//! A page for people: the inbox's recent deliveries, one delivery's body and error, and
+//! replay of dead letters with a button. Server-rendered HTML (no JavaScript), readable
+//! on a phone.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use webhook_axum::{InboxPage, InboxToken};
+//! use webhook_core::{Inbox, MemoryStore};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let inbox = Inbox::new(Arc::new(MemoryStore::new()));
+//! let token = InboxToken::new("a long random token from the environment")?;
+//! let app: axum::Router = axum::Router::new()
+//!     .nest("/webhooks/_inbox", InboxPage::new(&inbox, token).router());
+//! # let _ = app;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Access
+//!
+//! Every route answers 401 (with a sign-in form as its page) unless the request carries
+//! the token, in one of three ways: `Authorization: Bearer <token>`, `Authorization:
+//! Basic` with the token as the password (any user name), or the session cookie that
+//! signing in with the form sets (`HttpOnly`, `SameSite=Strict`, scoped to the page's
+//! path; its value is derived from the token, not the token itself). Tokens are compared
+//! in constant time. Buttons that change something (replay) also carry a form value
+//! derived from the token, so another site cannot press them for a signed-in person.
+//! Serve the page over TLS (a reverse proxy) anywhere but loopback.
+//!
+//! Everything shown that comes from a delivery (event names, ids, bodies, errors) is
+//! escaped: a body holding `<script>` is shown as text.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::Router;
+use axum::extract::{Form, NestedPath, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use webhook_core::Inbox;
+use webhook_core::store::{DeliveryState, Filter, StoredDelivery};
+
+/// The session cookie's name.
+const COOKIE: &str = "webhook_inbox_session";
+
+/// The token that opens the inbox page. Never shown by `Debug`.
+#[derive(Clone)]
+pub struct InboxToken(Arc<str>);
+
+/// Why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InboxTokenError {
+    /// Shorter than [`InboxToken::MIN_LEN`]: it could be guessed.
+    #[error("the inbox token must be at least {} characters", InboxToken::MIN_LEN)]
+    TooShort,
+}
+
+impl InboxToken {
+    /// The shortest token accepted.
+    pub const MIN_LEN: usize = 16;
+
+    /// A token, from the environment or a secret store.
+    ///
+    /// # Errors
+    /// [`InboxTokenError::TooShort`] under [`Self::MIN_LEN`] characters.
+    pub fn new(token: impl Into<String>) -> Result<Self, InboxTokenError> {
+        let token = token.into();
+        if token.chars().count() < Self::MIN_LEN {
+            return Err(InboxTokenError::TooShort);
+        }
+        Ok(Self(token.into()))
+    }
+
+    /// Whether `candidate` is the token, in time independent of where they differ.
+    fn matches(&self, candidate: &[u8]) -> bool {
+        let expected = Sha256::digest(self.0.as_bytes());
+        let given = Sha256::digest(candidate);
+        expected.ct_eq(&given).into()
+    }
+
+    /// A value derived from the token for `purpose`: the session cookie, the form value.
+    fn derive(&self, purpose: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.as_bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(purpose.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    fn derived_matches(&self, purpose: &str, candidate: &str) -> bool {
+        self.derive(purpose)
+            .as_bytes()
+            .ct_eq(candidate.as_bytes())
+            .into()
+    }
+}
+
+impl fmt::Debug for InboxToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InboxToken(..)")
+    }
+}
+
+/// The inbox page of one [`Inbox`], protected by an [`InboxToken`].
+#[derive(Clone, Debug)]
+pub struct InboxPage {
+    inbox: Inbox,
+    token: InboxToken,
+}
+
+impl InboxPage {
+    /// The page of `inbox`'s store; its replay button wakes `inbox`'s workers.
+    #[must_use]
+    pub fn new(inbox: &Inbox, token: InboxToken) -> Self {
+        Self {
+            inbox: inbox.clone(),
+            token,
+        }
+    }
+
+    /// The page's routes, to `nest` under a path of the application's choosing.
+    pub fn router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        Router::new()
+            .route("/", get(list))
+            .route("/deliveries/{id}", get(show))
+            .route("/deliveries/{id}/replay", post(replay_one))
+            .route("/replay-dead", post(replay_dead))
+            .route("/sign-in", post(sign_in))
+            .route("/sign-out", post(sign_out))
+            .with_state(Arc::new(self))
+    }
+
+    /// Whether the request carries the token (header or session cookie).
+    fn authorized(&self, headers: &HeaderMap) -> bool {
+        let authorization = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok());
+        if let Some(value) = authorization {
+            if let Some(token) = value.strip_prefix("Bearer ") {
+                return self.token.matches(token.trim().as_bytes());
+            }
+            if let Some(encoded) = value.strip_prefix("Basic ") {
+                let password = BASE64.decode(encoded.trim()).ok().and_then(|decoded| {
+                    let colon = decoded.iter().position(|&byte| byte == b':')?;
+                    Some(decoded[colon + 1..].to_vec())
+                });
+                return password.is_some_and(|password| self.token.matches(&password));
+            }
+            return false;
+        }
+        session_cookie(headers)
+            .is_some_and(|session| self.token.derived_matches("webhook inbox session", session))
+    }
+
+    fn form_value(&self) -> String {
+        self.token.derive("webhook inbox form")
+    }
+
+    fn form_value_matches(&self, candidate: &str) -> bool {
+        self.token.derived_matches("webhook inbox form", candidate)
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+}
+
+type Page = State<Arc<InboxPage>>;
+
+/// The answer to a request without the token: 401, with the sign-in form as its page.
+fn sign_in_page(base: &str, message: Option<&str>) -> Response {
+    let body = layout(
+        "Sign in",
+        base,
+        html! {
+            h1 { "Webhook inbox" }
+            @if let Some(message) = message {
+                p.error { (message) }
+            }
+            form method="post" action={ (base) "/sign-in" } {
+                label for="token" { "Inbox token" }
+                input #token type="password" name="token" autocomplete="current-password" required;
+                button type="submit" { "Sign in" }
+            }
+        },
+    );
+    let mut response = (StatusCode::UNAUTHORIZED, Html(body.into_string())).into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"webhook inbox\""),
+    );
+    response
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    state: Option<String>,
+    event: Option<String>,
+    provider: Option<String>,
+    before: Option<u64>,
+}
+
+async fn list(
+    State(page): Page,
+    nested: NestedPath,
+    headers: HeaderMap,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let base = nested.as_str();
+    if !page.authorized(&headers) {
+        return sign_in_page(base, None);
+    }
+    let state = query.state.as_deref().and_then(DeliveryState::parse);
+    let event = query.event.clone().filter(|event| !event.is_empty());
+    let provider = query
+        .provider
+        .clone()
+        .filter(|provider| !provider.is_empty());
+    let filter = Filter {
+        state,
+        provider: provider.clone(),
+        event: event.clone(),
+        before_id: query.before,
+        limit: Filter::DEFAULT_LIMIT,
+    };
+    let store = page.inbox.store();
+    let (deliveries, counts) = match (store.list(&filter).await, store.counts().await) {
+        (Ok(deliveries), Ok(counts)) => (deliveries, counts),
+        (Err(err), _) | (_, Err(err)) => return store_unavailable(base, &err.to_string()),
+    };
+    let next = (deliveries.len() == filter.limit_or_default())
+        .then(|| deliveries.last().map(|last| last.id))
+        .flatten();
+    let body = layout(
+        "Inbox",
+        base,
+        html! {
+            h1 { "Webhook inbox" }
+            p.counts {
+                "pending " (counts.pending) " · running " (counts.leased)
+                " · done " (counts.done) " · dead " (counts.dead)
+            }
+            form.filters method="get" action=(base) {
+                label { "State "
+                    select name="state" {
+                        option value="" selected[state.is_none()] { "any" }
+                        @for option_state in DeliveryState::ALL {
+                            option value=(option_state.as_str()) selected[state == Some(option_state)] {
+                                (option_state.as_str())
+                            }
+                        }
+                    }
+                }
+                label { "Event " input type="text" name="event" value=[event.as_deref()]; }
+                label { "Provider " input type="text" name="provider" value=[provider.as_deref()]; }
+                button type="submit" { "Filter" }
+            }
+            @if counts.dead > 0 {
+                form method="post" action={ (base) "/replay-dead" } {
+                    input type="hidden" name="form" value=(page.form_value());
+                    button #replay-all type="submit" { "Replay all dead letters (" (counts.dead) ")" }
+                }
+            }
+            @if deliveries.is_empty() {
+                p { "No delivery matches." }
+            } @else {
+                div.scroll {
+                    table {
+                        thead { tr {
+                            th { "#" } th { "received" } th { "provider" } th { "event" }
+                            th { "state" } th { "attempts" } th { "last error" }
+                        } }
+                        tbody {
+                            @for delivery in &deliveries {
+                                tr class={ "state-" (delivery.state.as_str()) } {
+                                    td { a href={ (base) "/deliveries/" (delivery.id) } { (delivery.id) } }
+                                    td { (time(delivery.received_at)) }
+                                    td { (delivery.provider) }
+                                    td { (delivery.event) }
+                                    td.state { (delivery.state.as_str()) }
+                                    td { (delivery.attempts) }
+                                    td.error { (shorten(delivery.last_error.as_deref().unwrap_or(""), 120)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(next) = next {
+                p { a href={ (base) "?before=" (next) (filter_query(state, event.as_deref(), provider.as_deref())) } { "Older" } }
+            }
+            (sign_out_form(base))
+        },
+    );
+    Html(body.into_string()).into_response()
+}
+
+async fn show(
+    State(page): Page,
+    nested: NestedPath,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+) -> Response {
+    let base = nested.as_str();
+    if !page.authorized(&headers) {
+        return sign_in_page(base, None);
+    }
+    let delivery = match page.inbox.store().get(id).await {
+        Ok(Some(delivery)) => delivery,
+        Ok(None) => return not_found(base, id),
+        Err(err) => return store_unavailable(base, &err.to_string()),
+    };
+    let body = layout(
+        &format!("Delivery {id}"),
+        base,
+        html! {
+            p { a href=(base) { "← all deliveries" } }
+            h1 { "Delivery " (delivery.id) }
+            dl {
+                dt { "provider" } dd { (delivery.provider) }
+                dt { "event" } dd { (delivery.event) }
+                dt { "state" } dd #state { (delivery.state.as_str()) }
+                dt { "attempts" } dd { (delivery.attempts) }
+                dt { "received" } dd { (time(delivery.received_at)) }
+                dt { "updated" } dd { (time(delivery.updated_at)) }
+                @if let Some(next) = delivery.next_attempt_at {
+                    dt { "next attempt" } dd { (time(next)) }
+                }
+                dt { "delivery id" } dd { (delivery.shown_id.as_deref().unwrap_or("-")) }
+                dt { "signature scheme" } dd { (delivery.scheme) }
+            }
+            @if delivery.state == DeliveryState::Dead {
+                form method="post" action={ (base) "/deliveries/" (delivery.id) "/replay" } {
+                    input type="hidden" name="form" value=(page.form_value());
+                    button #replay type="submit" { "Replay" }
+                }
+            }
+            @if let Some(error) = &delivery.last_error {
+                h2 { @if delivery.state == DeliveryState::Done { "Error of an earlier attempt" } @else { "Last error" } }
+                pre #error { (error) }
+            }
+            h2 { "Body" }
+            pre #body { (pretty_body(&delivery)) }
+            (sign_out_form(base))
+        },
+    );
+    Html(body.into_string()).into_response()
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    form: String,
+}
+
+async fn replay_one(
+    State(page): Page,
+    nested: NestedPath,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Form(action): Form<ActionForm>,
+) -> Response {
+    let base = nested.as_str();
+    if !page.authorized(&headers) {
+        return sign_in_page(base, None);
+    }
+    if !page.form_value_matches(&action.form) {
+        return forbidden(base);
+    }
+    match page.inbox.replay(id).await {
+        Ok(true) => {
+            tracing::info!(record = id, "dead letter replayed from the inbox page");
+            Redirect::to(&format!("{base}/deliveries/{id}")).into_response()
+        }
+        Ok(false) => {
+            // Not dead (any more): show where it stands.
+            Redirect::to(&format!("{base}/deliveries/{id}")).into_response()
+        }
+        Err(err) => store_unavailable(base, &err.to_string()),
+    }
+}
+
+async fn replay_dead(
+    State(page): Page,
+    nested: NestedPath,
+    headers: HeaderMap,
+    Form(action): Form<ActionForm>,
+) -> Response {
+    let base = nested.as_str();
+    if !page.authorized(&headers) {
+        return sign_in_page(base, None);
+    }
+    if !page.form_value_matches(&action.form) {
+        return forbidden(base);
+    }
+    match page.inbox.replay_dead().await {
+        Ok(replayed) => {
+            tracing::info!(replayed, "dead letters replayed from the inbox page");
+            Redirect::to(base).into_response()
+        }
+        Err(err) => store_unavailable(base, &err.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    token: String,
+}
+
+async fn sign_in(State(page): Page, nested: NestedPath, Form(form): Form<SignInForm>) -> Response {
+    let base = nested.as_str();
+    if !page.token.matches(form.token.as_bytes()) {
+        tracing::warn!("inbox page: sign-in with a wrong token");
+        return sign_in_page(base, Some("Wrong token."));
+    }
+    let cookie = format!(
+        "{COOKIE}={}; Path={}; HttpOnly; SameSite=Strict",
+        page.token.derive("webhook inbox session"),
+        cookie_path(base)
+    );
+    let mut response = Redirect::to(base).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn sign_out(nested: NestedPath) -> Response {
+    let base = nested.as_str();
+    let cookie = format!(
+        "{COOKIE}=; Path={}; HttpOnly; SameSite=Strict; Max-Age=0",
+        cookie_path(base)
+    );
+    let mut response = sign_in_page(base, Some("Signed out."));
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn cookie_path(base: &str) -> &str {
+    if base.is_empty() { "/" } else { base }
+}
+
+fn forbidden(base: &str) -> Response {
+    let body = layout(
+        "Refused",
+        base,
+        html! {
+            h1 { "Refused" }
+            p { "This button was not pressed on this inbox page. Go back to the "
+                a href=(base) { "inbox" } " and press it again." }
+        },
+    );
+    (StatusCode::FORBIDDEN, Html(body.into_string())).into_response()
+}
+
+fn not_found(base: &str, id: u64) -> Response {
+    let body = layout(
+        "Not found",
+        base,
+        html! {
+            h1 { "No delivery " (id) }
+            p { a href=(base) { "← all deliveries" } }
+        },
+    );
+    (StatusCode::NOT_FOUND, Html(body.into_string())).into_response()
+}
+
+fn store_unavailable(base: &str, error: &str) -> Response {
+    tracing::warn!(error, "inbox page: the store cannot be read");
+    let body = layout(
+        "Store unavailable",
+        base,
+        html! {
+            h1 { "The store cannot be read" }
+            pre { (error) }
+        },
+    );
+    (StatusCode::SERVICE_UNAVAILABLE, Html(body.into_string())).into_response()
+}
+
+fn sign_out_form(base: &str) -> Markup {
+    html! {
+        form.sign-out method="post" action={ (base) "/sign-out" } {
+            button type="submit" { "Sign out" }
+        }
+    }
+}
+
+/// The body as indented JSON when it is JSON, else as it is (lossily decoded).
+fn pretty_body(delivery: &StoredDelivery) -> String {
+    let Some(body) = &delivery.body else {
+        return "(the store kept no body for this delivery)".to_owned();
+    };
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
+}
+
+fn time(at: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(at).to_string()
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// The filters as the rest of a query string (`&state=dead&event=...`).
+fn filter_query(
+    state: Option<DeliveryState>,
+    event: Option<&str>,
+    provider: Option<&str>,
+) -> String {
+    let pairs: Vec<(&str, &str)> = [
+        ("state", state.map(DeliveryState::as_str)),
+        ("event", event),
+        ("provider", provider),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name, value?)))
+    .collect();
+    match serde_urlencoded::to_string(pairs) {
+        Ok(query) if !query.is_empty() => format!("&{query}"),
+        _ => String::new(),
+    }
+}
+
+fn layout(title: &str, base: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (title) " · webhook inbox" }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body data-base=(base) { (content) }
+        }
+    }
+}
+
+const STYLE: &str = "
+body { font: 15px/1.45 system-ui, sans-serif; margin: 1rem; max-width: 70rem; color: #222; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.5rem; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+td.error { color: #8a1c1c; max-width: 24rem; overflow-wrap: anywhere; }
+tr.state-dead td.state { color: #8a1c1c; font-weight: 600; }
+tr.state-done td.state { color: #1c6b2a; }
+form { margin: .75rem 0; } form.filters label { margin-right: .75rem; display: inline-block; }
+input, select, button { font: inherit; padding: .3rem .5rem; }
+button { cursor: pointer; }
+pre { background: #f5f5f5; padding: .75rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dt { color: #555; } dd { margin: 0; overflow-wrap: anywhere; }
+.error { color: #8a1c1c; } .counts { color: #555; }
+";
