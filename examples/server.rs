@@ -11,6 +11,7 @@
 //! | `TALKPLUS_API_KEY`, `AMITY_WEBHOOK_SECRET` | demo keys, with a warning | the platforms' keys |
 //! | `WEBHOOK_MODE` | `inline` | `inbox`: answer 202 once the delivery is recorded, run handlers after, retry failures |
 //! | `WEBHOOK_STORE` | `webhook-inbox.db` | the embedded store's file (`memory`: nothing kept across restarts) |
+//! | `WEBHOOK_STORE_SYNC` | `full` | `normal`: the embedded file's commits reach the OS, not the disk: a killed process loses nothing, a power cut may lose the last ones |
 //! | `REDIS_URL` | — | keep deliveries in Redis instead, shared by every instance |
 //! | `WEBHOOK_REDIS_PREFIX` | `webhook:` | the prefix of the server's keys in Redis |
 //! | `WEBHOOK_DEDUP` | `on` | `off`: record nothing (no deduplication, no dead letters), for benchmarks |

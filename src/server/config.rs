@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use webhook_axum::InboxToken;
+use webhook_core::store::sqlite::Sync;
 use webhook_core::{InboxSettings, RetryPolicy};
 
 use super::demo::{Demo, DemoFailure};
@@ -32,6 +33,9 @@ pub struct Config {
     pub mode: Mode,
     /// Where deliveries are recorded (`WEBHOOK_STORE`, `REDIS_URL`, `WEBHOOK_DEDUP`).
     pub store: StoreChoice,
+    /// How the embedded file flushes its commits (`WEBHOOK_STORE_SYNC`: `full`, the
+    /// default, survives a power cut; `normal` survives the death of the process only).
+    pub store_sync: Sync,
     /// How long a running delivery's lease lasts (`WEBHOOK_LEASE_MS`, default 30 s).
     pub lease: Duration,
     /// Attempts before a failing inbox delivery is dead (`WEBHOOK_MAX_ATTEMPTS`).
@@ -220,6 +224,15 @@ impl Config {
             );
         }
         let failures = DemoFailure::parse_list(&var("WEBHOOK_DEMO_FAIL").unwrap_or_default())?;
+        let store_sync = match var("WEBHOOK_STORE_SYNC").as_deref() {
+            None | Some("full") => Sync::Full,
+            Some("normal") => Sync::Normal,
+            Some(other) => {
+                return Err(format!(
+                    "WEBHOOK_STORE_SYNC={other:?}: expected `full` (survives a power cut) or `normal` (survives the process only)"
+                ));
+            }
+        };
         let inbox_token = var("WEBHOOK_INBOX_TOKEN")
             .map(|token| {
                 InboxToken::new(token).map_err(|err| {
@@ -239,6 +252,7 @@ impl Config {
             amity_secret: Key::from_env("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET)?,
             mode,
             store,
+            store_sync,
             lease: millis("WEBHOOK_LEASE_MS", Duration::from_secs(30))?,
             max_attempts,
             retry_delay: millis("WEBHOOK_RETRY_DELAY_MS", RetryPolicy::DEFAULT.first_delay)?,
@@ -260,6 +274,7 @@ impl Config {
             amity_secret: Key::demo("AMITY_WEBHOOK_SECRET", DEMO_AMITY_SECRET),
             mode: Mode::Inline,
             store: StoreChoice::Memory,
+            store_sync: Sync::Full,
             lease: Duration::from_secs(30),
             max_attempts: RetryPolicy::DEFAULT.max_attempts,
             retry_delay: RetryPolicy::DEFAULT.first_delay,

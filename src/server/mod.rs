@@ -64,7 +64,7 @@ impl App {
     /// When a key is empty or the store cannot be opened.
     pub fn new(config: &Config) -> Result<Self, String> {
         install_metrics();
-        let store = config.store.open()?;
+        let store = config.store.open(config.store_sync)?;
         let demo = config.demo.clone();
         let mut talkplus = talkplus_dispatcher(&config.talkplus_api_key.value, demo.clone())
             .map_err(|err| format!("TALKPLUS_API_KEY: {err}"))?
@@ -365,15 +365,23 @@ fn print_sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<(
 
 /// Opens the store a configuration names.
 impl StoreChoice {
-    /// The store, or `None` when the server records nothing.
+    /// The store, or `None` when the server records nothing; an embedded file flushes its
+    /// commits as `sync` says.
     ///
     /// # Errors
     /// When the file cannot be opened or the Redis URL is invalid.
-    pub fn open(&self) -> Result<Option<Arc<dyn Store>>, String> {
+    pub fn open(
+        &self,
+        sync: webhook_core::store::sqlite::Sync,
+    ) -> Result<Option<Arc<dyn Store>>, String> {
         Ok(match self {
             Self::Embedded(path) => Some(Arc::new(
-                webhook_core::store::sqlite::SqliteStore::open(path)
-                    .map_err(|err| format!("WEBHOOK_STORE: {err}"))?,
+                webhook_core::store::sqlite::SqliteStore::open_with(
+                    path,
+                    sync,
+                    webhook_core::store::Retention::DURABLE.done_for,
+                )
+                .map_err(|err| format!("WEBHOOK_STORE: {err}"))?,
             )),
             Self::Redis { url, prefix } => Some(Arc::new(
                 webhook_core::store::redis::RedisStore::new(url)

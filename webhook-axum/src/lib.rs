@@ -61,7 +61,11 @@ mod health;
 #[cfg(feature = "inbox-page")]
 mod inbox_page;
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -205,11 +209,9 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
             }
             Err(err) => return Err(ReadError::Broken(err.to_string())),
         };
-        // On its own task, so a platform that hangs up mid-delivery cannot cancel a
-        // handler (or the store's write) halfway; the span goes along for the log fields.
         let webhook = Arc::clone(self);
         let span = tracing::Span::current();
-        let task = tokio::spawn(
+        let mut work: Pin<Box<dyn Future<Output = Outcome> + Send>> = Box::pin(
             async move {
                 match &webhook.inbox {
                     Some(inbox) => inbox.accept(&webhook.dispatcher, parts.headers, body).await,
@@ -218,17 +220,48 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
             }
             .instrument(span),
         );
+        // Most deliveries are done at their first poll (no store to wait for, handlers that
+        // never wait): they need no task of their own. One that has to wait moves to its
+        // own task before this request can next be dropped, so a platform that hangs up
+        // mid-delivery cannot cancel a handler (or the store's write) halfway.
+        let first = std::future::poll_fn(|cx| {
+            Poll::Ready(std::panic::catch_unwind(AssertUnwindSafe(|| {
+                work.as_mut().poll(cx)
+            })))
+        })
+        .await;
+        match first {
+            Ok(Poll::Ready(outcome)) => return Ok(outcome),
+            Ok(Poll::Pending) => {}
+            Err(panic) => return Ok(dispatch_panicked(&panic_text(panic.as_ref()))),
+        }
         // The dispatcher catches handler panics; a join error is a bug of ours and is
         // still answered with a retryable status rather than a dropped connection.
-        Ok(task.await.unwrap_or_else(|err| Outcome::HandlerFailed {
-            event: "".into(),
-            handlers: 0,
-            failures: vec![webhook_core::HandlerFailure {
-                handler: "webhook-axum dispatch task",
-                failure: webhook_core::Failure::Panic(err.to_string()),
-            }],
-        }))
+        Ok(tokio::spawn(work)
+            .await
+            .unwrap_or_else(|err| dispatch_panicked(&err.to_string())))
     }
+}
+
+/// The outcome of a dispatch that panicked outside the handlers (a bug of ours): 500, so
+/// the platform may retry, rather than a dropped connection.
+fn dispatch_panicked(reason: &str) -> Outcome {
+    Outcome::HandlerFailed {
+        event: "".into(),
+        handlers: 0,
+        failures: vec![webhook_core::HandlerFailure {
+            handler: "webhook-axum dispatch",
+            failure: webhook_core::Failure::Panic(reason.to_owned()),
+        }],
+    }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic with a non-text payload".to_owned())
 }
 
 /// Mounts `dispatcher` (or a shared one) with the default settings:

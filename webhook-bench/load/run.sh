@@ -13,6 +13,11 @@
 # server CPU time per request (user + system, from
 # /proc/PID/stat). All servers are killed on exit (trap), whatever happens.
 #
+# By default (PIN=0) wrk and the servers share every core, as when the targets were set.
+# With PIN=1 every server runs on CPU 1 and wrk on CPU 0 (`taskset`), so that a server has
+# one whole core and the load generator never takes its time: requests/sec then measure
+# the server's own cost, which is what makes a cheap server (the floor) stand out.
+#
 # Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1),
 # PORT_BASE (38001: example, +1 hand-written, +2 direct, +3 floor), WRK (wrk),
 # WITH_DIRECT=1 to add a diagnostic third server, `direct_dispatch_receiver`:
@@ -27,6 +32,13 @@ THREADS=${THREADS:-1}
 PORT_BASE=${PORT_BASE:-38001}
 WRK=${WRK:-wrk}
 WITH_DIRECT=${WITH_DIRECT:-0}
+PIN=${PIN:-0}
+server_cpu=()
+load_cpu=()
+if [ "$PIN" = 1 ]; then
+    server_cpu=(taskset -c 1)
+    load_cpu=(taskset -c 0)
+fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -39,8 +51,8 @@ body_file="$root/webhook-core/fixtures/talkplus/message.json"
 path=/webhooks/talkplus
 
 # The example server's demo key (it uses it when TALKPLUS_API_KEY is unset).
-demo_key=$(sed -n 's/^pub const DEMO_TALKPLUS_API_KEY: &str = "\(.*\)";$/\1/p' src/server/mod.rs)
-[ -n "$demo_key" ] || { echo "cannot read DEMO_TALKPLUS_API_KEY from src/server/mod.rs" >&2; exit 1; }
+demo_key=$(sed -n 's/^pub const DEMO_TALKPLUS_API_KEY: &str = "\(.*\)";$/\1/p' src/server/config.rs)
+[ -n "$demo_key" ] || { echo "cannot read DEMO_TALKPLUS_API_KEY from src/server/config.rs" >&2; exit 1; }
 
 echo "== building (release)"
 cargo build --release --quiet --example server
@@ -77,16 +89,16 @@ echo "== starting on 127.0.0.1: $(for s in "${servers[@]}"; do printf '%s :%s  '
 # the enabled level, and deduplication is off.
 env -u TALKPLUS_API_KEY -u AMITY_WEBHOOK_SECRET -u REDIS_URL \
     RUST_LOG=warn WEBHOOK_DEDUP=off WEBHOOK_ADDR="127.0.0.1:${port_of[example]}" \
-    "$release/examples/server" >"$logs/example.log" 2>&1 &
+    "${server_cpu[@]}" "$release/examples/server" >"$logs/example.log" 2>&1 &
 pid_of[example]=$!
 TALKPLUS_API_KEY="$demo_key" HANDWRITTEN_ADDR="127.0.0.1:${port_of[handwritten]}" \
-    "$release/handwritten_receiver" >"$logs/handwritten.log" 2>&1 &
+    "${server_cpu[@]}" "$release/handwritten_receiver" >"$logs/handwritten.log" 2>&1 &
 pid_of[handwritten]=$!
-READ_BODY_ADDR="127.0.0.1:${port_of[floor]}" "$release/read_body_receiver" >"$logs/floor.log" 2>&1 &
+READ_BODY_ADDR="127.0.0.1:${port_of[floor]}" "${server_cpu[@]}" "$release/read_body_receiver" >"$logs/floor.log" 2>&1 &
 pid_of[floor]=$!
 if [ "$WITH_DIRECT" = 1 ]; then
     TALKPLUS_API_KEY="$demo_key" DIRECT_ADDR="127.0.0.1:${port_of[direct]}" \
-        "$release/direct_dispatch_receiver" >"$logs/direct.log" 2>&1 &
+        "${server_cpu[@]}" "$release/direct_dispatch_receiver" >"$logs/direct.log" 2>&1 &
     pid_of[direct]=$!
 fi
 
@@ -122,7 +134,7 @@ load() {
     local server=$1 out before after requests
     before=$(ticks "${pid_of[$server]}")
     out=$(WEBHOOK_BODY_FILE="$body_file" WEBHOOK_SIGNATURE="$signature" \
-        timeout 60 "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
+        timeout 60 "${load_cpu[@]}" "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
         -s "$here/post.lua" "http://127.0.0.1:${port_of[$server]}$path")
     after=$(ticks "${pid_of[$server]}")
     if grep -q 'Non-2xx' <<<"$out"; then
@@ -140,7 +152,7 @@ median() {
     tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds, alternating order"
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds, alternating order, PIN=$PIN"
 declare -A rps_runs cpu_runs
 for round in $(seq 1 "$ROUNDS"); do
     order=("${servers[@]}")

@@ -32,7 +32,8 @@ mod recorded {
     use crate::verify::VerifyError;
 
     pub(crate) fn delivery(provider: &'static str, outcome: &Outcome) {
-        let event = outcome.event().unwrap_or_default().to_owned();
+        // A name the routing table knows is borrowed for good: no copy per delivery.
+        let event = outcome.event_name().cloned().unwrap_or_default();
         counter!(
             "webhook_deliveries_total",
             "provider" => provider,

@@ -94,6 +94,13 @@ impl Outcome {
     /// The event name, when the delivery got far enough to have one.
     #[must_use]
     pub fn event(&self) -> Option<&str> {
+        self.event_name().map(AsRef::as_ref)
+    }
+
+    /// The event name as the dispatcher holds it: borrowed for good when the name is one
+    /// its routing table knows.
+    #[must_use]
+    pub fn event_name(&self) -> Option<&EventName> {
         match self {
             Self::Unauthorized(_) | Self::BadPayload(_) => None,
             Self::Stale { event, .. }

@@ -520,31 +520,44 @@ impl Store for SqliteStore {
         self.call(move |connection| {
             let now = to_millis(SystemTime::now());
             let placeholders = vec!["?"; providers.len()].join(", ");
-            let due: Vec<i64> = connection
-                .prepare_cached(&format!(
-                    "SELECT id FROM deliveries WHERE provider IN ({placeholders}) AND \
-                     ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?)) \
-                     ORDER BY COALESCE(next_attempt_at, lease_until) LIMIT ?"
-                ))?
-                .query_map(
+            // One query per state, each a range of its own index, so that the done records
+            // kept for deduplication (most of the table) are never read here.
+            let mut due: Vec<(i64, i64)> = Vec::new();
+            for (state, column) in [("pending", "next_attempt_at"), ("leased", "lease_until")] {
+                let mut statement = connection.prepare_cached(&format!(
+                    "SELECT {column}, id FROM deliveries WHERE state = '{state}' AND {column} <= ? \
+                     AND provider IN ({placeholders}) ORDER BY {column} LIMIT ?"
+                ))?;
+                let rows = statement.query_map(
                     rusqlite::params_from_iter(
-                        providers
-                            .iter()
-                            .map(|name| rusqlite::types::Value::Text(name.clone()))
-                            .chain([now, now, max].map(rusqlite::types::Value::Integer)),
+                        [rusqlite::types::Value::Integer(now)]
+                            .into_iter()
+                            .chain(
+                                providers
+                                    .iter()
+                                    .map(|name| rusqlite::types::Value::Text(name.clone())),
+                            )
+                            .chain([rusqlite::types::Value::Integer(max)]),
                     ),
-                    |row| row.get(0),
-                )?
-                .collect::<rusqlite::Result<_>>()?;
-            due.into_iter()
-                .map(|id| {
-                    let lease = take_lease(connection, id, now, lease)?;
-                    let record = connection
-                        .prepare_cached(&format!("SELECT {COLUMNS}, body FROM deliveries WHERE id = ?1"))?
-                        .query_row([id], |row| stored(row, true))?;
-                    Ok((lease, record))
-                })
-                .collect()
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                for row in rows {
+                    due.push(row?);
+                }
+            }
+            due.sort_unstable();
+            due.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+            let due = due.into_iter().map(|(_, id)| id);
+            due.map(|id| {
+                let lease = take_lease(connection, id, now, lease)?;
+                let record = connection
+                    .prepare_cached(&format!(
+                        "SELECT {COLUMNS}, body FROM deliveries WHERE id = ?1"
+                    ))?
+                    .query_row([id], |row| stored(row, true))?;
+                Ok((lease, record))
+            })
+            .collect()
         })
     }
 
