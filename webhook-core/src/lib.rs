@@ -40,7 +40,7 @@
 //! # Handlers and the dispatcher
 //!
 //! A handler is a plain `async fn` marked `#[webhook_handler]`: its first parameter is
-//! the event it wants, further parameters are [`State`] and [`DeliveryInfo`], and it
+//! the event it wants, further parameters are [`Shared`] and [`DeliveryInfo`], and it
 //! returns `()` or `Result<(), E>`. A [`Dispatcher`] of one provider gets one line per
 //! handler and then turns each delivery (headers and body) into an [`Outcome`].
 //!

@@ -194,7 +194,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
 
     /// Registers every `#[webhook_handler]` function of this provider linked into the
     /// program, from any module or crate, ordered by path (see
-    /// [`LINKED`](crate::handler::LINKED)).
+    /// [`LINKED`]).
     ///
     /// # Errors
     /// [`RegistrationError`] when a handler takes `Shared<T>` and `T` is not this
