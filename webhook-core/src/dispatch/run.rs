@@ -75,6 +75,8 @@ pub(crate) async fn renewing<F: Future>(
     };
     tokio::pin!(work);
     tokio::select! {
+        // The work first: a handler done at its first poll never starts the renewal timer.
+        biased;
         output = &mut work => (output, true),
         () = renew => {
             tracing::error!(

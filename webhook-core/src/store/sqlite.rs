@@ -96,6 +96,9 @@ where
 /// Most operations grouped into one transaction.
 const MAX_BATCH: usize = 128;
 
+/// The schema this version writes. The indexes are partial, one per state that a query
+/// looks up by time, so that a record enters only the index of its current state: a
+/// claim writes the key's index and the lease index, a settle moves it to the done one.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -114,11 +117,19 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error TEXT,
     updated_at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
-CREATE INDEX IF NOT EXISTS deliveries_lease ON deliveries (state, lease_until);
-CREATE INDEX IF NOT EXISTS deliveries_settled ON deliveries (state, updated_at);
-PRAGMA user_version = 1;
+DROP INDEX IF EXISTS deliveries_due;
+DROP INDEX IF EXISTS deliveries_lease;
+DROP INDEX IF EXISTS deliveries_settled;
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_leased ON deliveries (lease_until) WHERE state = 'leased';
+CREATE INDEX IF NOT EXISTS deliveries_done ON deliveries (updated_at) WHERE state = 'done';
+CREATE INDEX IF NOT EXISTS deliveries_dead ON deliveries (updated_at) WHERE state = 'dead';
+PRAGMA user_version = 2;
 ";
+
+/// The newest schema this version reads (version 1 had full indexes; opening it replaces
+/// them).
+const SCHEMA_VERSION: i64 = 2;
 
 const COLUMNS: &str = "id, key, provider, event, shown_id, scheme, received_at, state, attempts, \
                        next_attempt_at, last_error, updated_at";
@@ -148,7 +159,7 @@ impl SqliteStore {
         let version: i64 = connection
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(in_file)?;
-        if version > 1 {
+        if version > SCHEMA_VERSION {
             return Err(StoreError(format!(
                 "{} was written by a newer version (schema {version})",
                 path.display()
@@ -236,13 +247,12 @@ fn run_jobs(connection: &Connection, queue: &mpsc::Receiver<Job>) {
             continue;
         }
         for job in batch {
-            let _ = connection.execute_batch("SAVEPOINT job");
+            let _ = run_cached(connection, "SAVEPOINT job");
             let (ok, reply) = job.run(connection);
-            let _ = if ok {
-                connection.execute_batch("RELEASE job")
-            } else {
-                connection.execute_batch("ROLLBACK TO job; RELEASE job")
-            };
+            if !ok {
+                let _ = run_cached(connection, "ROLLBACK TO job");
+            }
+            let _ = run_cached(connection, "RELEASE job");
             replies.push(reply);
         }
         let committed = connection.execute_batch("COMMIT").map_err(sql_error);
@@ -253,6 +263,11 @@ fn run_jobs(connection: &Connection, queue: &mpsc::Receiver<Job>) {
             reply(committed.clone());
         }
     }
+}
+
+/// Runs a statement without parameters, prepared once per connection.
+fn run_cached(connection: &Connection, sql: &str) -> rusqlite::Result<usize> {
+    connection.prepare_cached(sql)?.execute([])
 }
 
 fn sql_error(err: rusqlite::Error) -> StoreError {
@@ -332,6 +347,47 @@ impl Incoming {
     }
 }
 
+impl Incoming {
+    /// Records a delivery seen for the first time, leased to a new attempt; `None` when
+    /// its key is already recorded.
+    fn insert_leased(
+        &self,
+        connection: &Connection,
+        now: i64,
+        lease: i64,
+    ) -> rusqlite::Result<Option<Lease>> {
+        let token = LeaseToken::new();
+        let id = connection
+            .prepare_cached(
+                "INSERT INTO deliveries (key, provider, event, shown_id, scheme, received_at, body, \
+                 state, attempts, token, lease_until, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'leased', 1, ?8, ?9, ?10) \
+                 ON CONFLICT (key) DO NOTHING RETURNING id",
+            )?
+            .query_row(
+                params![
+                    self.key.as_str(),
+                    self.provider,
+                    self.event,
+                    self.shown_id,
+                    self.scheme,
+                    self.received_at,
+                    &self.body[..],
+                    token.as_str(),
+                    now + lease,
+                    now,
+                ],
+                |row| row.get::<_, i64>(0),
+            )
+            .optional()?;
+        Ok(id.map(|id| Lease {
+            id: id.cast_unsigned(),
+            attempt: 1,
+            token,
+        }))
+    }
+}
+
 /// The record of `key`, as `(id, state, lease_until, updated_at)`.
 fn find(
     connection: &Connection,
@@ -401,6 +457,11 @@ impl Store for SqliteStore {
         let done_for = duration_millis(self.done_for);
         self.call(move |connection| {
             let now = to_millis(SystemTime::now());
+            // A first copy (nearly every delivery) is recorded already leased, in one
+            // statement; any other copy goes on below.
+            if let Some(lease) = incoming.insert_leased(connection, now, lease)? {
+                return Ok(Claim::Claimed(lease));
+            }
             let id = match find(connection, &incoming.key)? {
                 None => incoming.insert(connection, DeliveryState::Pending, now)?,
                 Some((_, DeliveryState::Done, _, updated)) if updated + done_for > now => {
@@ -696,13 +757,17 @@ impl Store for SqliteStore {
         let max_settled = i64::try_from(retention.max_settled).unwrap_or(i64::MAX);
         self.call(move |connection| {
             let now = to_millis(SystemTime::now());
+            // One statement per state, each a range of that state's index.
             let aged = connection.execute(
-                "DELETE FROM deliveries WHERE (state = 'done' AND updated_at <= ?1) \
-                 OR (state = 'dead' AND updated_at <= ?2)",
-                params![now - done_for, now - dead_for],
+                "DELETE FROM deliveries WHERE state = 'done' AND updated_at <= ?1",
+                [now - done_for],
+            )? + connection.execute(
+                "DELETE FROM deliveries WHERE state = 'dead' AND updated_at <= ?1",
+                [now - dead_for],
             )?;
             let settled: i64 = connection.query_row(
-                "SELECT COUNT(*) FROM deliveries WHERE state IN ('done', 'dead')",
+                "SELECT (SELECT COUNT(*) FROM deliveries WHERE state = 'done') \
+                 + (SELECT COUNT(*) FROM deliveries WHERE state = 'dead')",
                 [],
                 |row| row.get(0),
             )?;
@@ -718,23 +783,21 @@ impl Store for SqliteStore {
 
     fn counts(&self) -> BoxFuture<'_, Result<Counts, StoreError>> {
         self.call(|connection| {
-            let mut counts = Counts::default();
-            let mut statement = connection
-                .prepare_cached("SELECT state, COUNT(*) FROM deliveries GROUP BY state")?;
-            let rows = statement.query_map([], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-            })?;
-            for row in rows {
-                let (state, count) = row?;
-                let count = count.cast_unsigned();
-                match DeliveryState::parse(&state) {
-                    Some(DeliveryState::Pending) => counts.pending = count,
-                    Some(DeliveryState::Leased) => counts.leased = count,
-                    Some(DeliveryState::Done) => counts.done = count,
-                    Some(DeliveryState::Dead) | None => counts.dead += count,
-                }
-            }
-            Ok(counts)
+            // One count per state, each over its own partial index rather than the table.
+            let count = |state: &str| -> rusqlite::Result<u64> {
+                connection
+                    .prepare_cached(&format!(
+                        "SELECT COUNT(*) FROM deliveries WHERE state = '{state}'"
+                    ))?
+                    .query_row([], |row| row.get::<_, i64>(0))
+                    .map(i64::cast_unsigned)
+            };
+            Ok(Counts {
+                pending: count("pending")?,
+                leased: count("leased")?,
+                done: count("done")?,
+                dead: count("dead")?,
+            })
         })
     }
 
@@ -742,10 +805,150 @@ impl Store for SqliteStore {
         self.call(|connection| {
             connection
                 .prepare_cached(
-                    "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'leased')",
+                    "SELECT (SELECT COUNT(*) FROM deliveries WHERE state = 'pending') \
+                     + (SELECT COUNT(*) FROM deliveries WHERE state = 'leased')",
                 )?
                 .query_row([], |row| row.get::<_, i64>(0))
                 .map(i64::cast_unsigned)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::time::{Duration, SystemTime};
+
+    use bytes::Bytes;
+    use rusqlite::Connection;
+
+    use super::{SqliteStore, to_millis};
+    use crate::store::{Claim, DeliveryKey, NewDelivery, Store as _};
+
+    /// A new file in a directory of its own under the system's temporary directory.
+    fn path(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("webhook-sqlite-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        dir.join("inbox.db")
+    }
+
+    /// Column `column` of every row of `sql`.
+    fn texts(connection: &Connection, sql: &str, column: usize) -> Vec<String> {
+        let mut statement = connection.prepare(sql).expect("prepare");
+        statement
+            .query_map([], |row| row.get::<_, String>(column))
+            .expect("query")
+            .map(|row| row.expect("row"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_file_of_the_first_schema_is_upgraded_and_keeps_its_records() {
+        let path = path("upgrade");
+        let key = DeliveryKey::new("talkplus", Some("handled-before-the-upgrade"), b"");
+        {
+            let old = Connection::open(&path).expect("create");
+            old.execute_batch(
+                "CREATE TABLE deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL \
+                 UNIQUE, provider TEXT NOT NULL, event TEXT NOT NULL, shown_id TEXT, scheme TEXT \
+                 NOT NULL, received_at INTEGER NOT NULL, body BLOB, state TEXT NOT NULL, attempts \
+                 INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, token TEXT, lease_until \
+                 INTEGER, last_error TEXT, updated_at INTEGER NOT NULL);
+                 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+                 CREATE INDEX deliveries_lease ON deliveries (state, lease_until);
+                 CREATE INDEX deliveries_settled ON deliveries (state, updated_at);
+                 PRAGMA user_version = 1;",
+            )
+            .expect("schema 1");
+            let now = to_millis(SystemTime::now());
+            old.execute(
+                "INSERT INTO deliveries (key, provider, event, scheme, received_at, state, \
+                 attempts, updated_at) VALUES (?1, 'talkplus', 'message', 'test', ?2, 'done', 1, ?2)",
+                rusqlite::params![key.as_str(), now],
+            )
+            .expect("a done record");
+        }
+        let store = SqliteStore::open(&path).expect("open a file of schema 1");
+        let body = Bytes::from_static(b"{}");
+        let delivery = NewDelivery {
+            key: &key,
+            provider: "talkplus",
+            event: "message",
+            shown_id: None,
+            scheme: "test",
+            received_at: SystemTime::now(),
+            body: &body,
+        };
+        assert_eq!(
+            store.claim(delivery, Duration::from_secs(60)).await,
+            Ok(Claim::Done),
+            "a delivery handled before the upgrade is still a duplicate after it"
+        );
+        let reader = Connection::open(&path).expect("second connection");
+        let version: i64 = reader
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .expect("version");
+        assert_eq!(version, 2);
+        let mut indexes = texts(
+            &reader,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+            0,
+        );
+        indexes.sort();
+        assert_eq!(
+            indexes,
+            [
+                "deliveries_dead",
+                "deliveries_done",
+                "deliveries_leased",
+                "deliveries_pending"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_frequent_queries_read_an_index_never_the_whole_table() {
+        let path = path("plans");
+        let _store = SqliteStore::open(&path).expect("open");
+        let reader = Connection::open(&path).expect("second connection");
+        for (query, index) in [
+            (
+                "SELECT next_attempt_at, id FROM deliveries WHERE state = 'pending' AND \
+                 next_attempt_at <= 1 AND provider IN ('talkplus') ORDER BY next_attempt_at LIMIT 8",
+                "deliveries_pending",
+            ),
+            (
+                "SELECT lease_until, id FROM deliveries WHERE state = 'leased' AND lease_until <= 1 \
+                 AND provider IN ('talkplus') ORDER BY lease_until LIMIT 8",
+                "deliveries_leased",
+            ),
+            (
+                "DELETE FROM deliveries WHERE state = 'done' AND updated_at <= 1",
+                "deliveries_done",
+            ),
+            (
+                "DELETE FROM deliveries WHERE state = 'dead' AND updated_at <= 1",
+                "deliveries_dead",
+            ),
+            (
+                "SELECT COUNT(*) FROM deliveries WHERE state = 'pending'",
+                "deliveries_pending",
+            ),
+            (
+                "SELECT COUNT(*) FROM deliveries WHERE state = 'done'",
+                "deliveries_done",
+            ),
+        ] {
+            // The plan's fourth column says how each table is read; a bare `SCAN deliveries`
+            // reads every row (a scan of a partial index reads that state's rows only).
+            let plan = texts(&reader, &format!("EXPLAIN QUERY PLAN {query}"), 3);
+            assert!(
+                plan.iter().any(|step| step.contains(index))
+                    && !plan.iter().any(|step| step == "SCAN deliveries"),
+                "{query}: {plan:?}"
+            );
+        }
     }
 }
