@@ -55,11 +55,15 @@
 //! `mode` (`inline` or `inbox`), `event`, `delivery_id` (a signature shortened to 12
 //! characters), `scheme`, `record` (the inbox id), `outcome` and `duration_ms`. Rejected
 //! deliveries are logged at WARN and failed handlers at ERROR, with the reason; replies
-//! never contain keys or handler error text.
+//! never contain keys or handler error text. Refusals anyone can send in bulk (bad
+//! signature, too large, too slow, too old) and overload's 503s write at most one WARN
+//! line per kind per second, whose `left_out_since_last_line` field counts the others
+//! (each is still logged at DEBUG): a flood of forged requests cannot flood the logs.
 
 mod health;
 #[cfg(feature = "inbox-page")]
 mod inbox_page;
+mod log_limit;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -75,6 +79,8 @@ use axum::routing::{MethodRouter, post};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use tracing::Instrument as _;
 use webhook_core::{Dispatcher, Inbox, Outcome, Provider};
+
+use crate::log_limit::Refusal;
 
 pub use health::{Health, Readiness};
 #[cfg(feature = "inbox-page")]
@@ -298,7 +304,12 @@ fn declared_length(headers: &HeaderMap) -> Option<usize> {
 
 fn too_large(limit: usize) -> Response {
     tracing::Span::current().record("outcome", "too_large");
-    tracing::warn!(limit, "delivery rejected: body over the limit");
+    log_limit::refused!(
+        Refusal::TooLarge,
+        warn,
+        limit,
+        "delivery rejected: body over the limit"
+    );
     (
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("body over the limit of {limit} bytes\n"),
@@ -309,7 +320,9 @@ fn too_large(limit: usize) -> Response {
 fn timed_out(timeout: Duration) -> Response {
     tracing::Span::current().record("outcome", "timed_out");
     let timeout_ms = timeout.as_millis();
-    tracing::warn!(
+    log_limit::refused!(
+        Refusal::TimedOut,
+        warn,
         timeout_ms,
         "delivery rejected: body not received within the read timeout"
     );
@@ -324,7 +337,12 @@ fn timed_out(timeout: Duration) -> Response {
 
 fn unreadable(reason: &str) -> Response {
     tracing::Span::current().record("outcome", "unreadable");
-    tracing::warn!(reason, "delivery rejected: body could not be read");
+    log_limit::refused!(
+        Refusal::Unreadable,
+        warn,
+        reason,
+        "delivery rejected: body could not be read"
+    );
     (StatusCode::BAD_REQUEST, "body could not be read\n").into_response()
 }
 
@@ -338,15 +356,26 @@ fn respond(outcome: &Outcome) -> Response {
         | Outcome::Ignored { .. }
         | Outcome::Duplicate { .. }
         | Outcome::Accepted { .. } => tracing::debug!(%outcome, "delivery acknowledged"),
-        Outcome::Unauthorized(err) => {
-            tracing::warn!(reason = %err, "delivery rejected: unauthorized")
-        }
+        Outcome::Unauthorized(err) => log_limit::refused!(
+            Refusal::Unauthorized,
+            warn,
+            reason = %err,
+            "delivery rejected: unauthorized"
+        ),
+        // Verified deliveries: bounded by what the platform sends, and each one matters.
         Outcome::BadPayload(err) => tracing::warn!(reason = %err, "delivery rejected: bad payload"),
-        Outcome::Stale { .. } => tracing::warn!(%outcome, "delivery refused: too old"),
+        Outcome::Stale { .. } => {
+            log_limit::refused!(Refusal::Stale, warn, %outcome, "delivery refused: too old");
+        }
         Outcome::HandlerFailed { .. } => {
             tracing::error!(%outcome, "delivery failed: the platform should retry");
         }
-        _ => tracing::warn!(%outcome, "delivery not processed now: the platform should retry"),
+        _ => log_limit::refused!(
+            Refusal::NotNow,
+            warn,
+            %outcome,
+            "delivery not processed now: the platform should retry"
+        ),
     }
     let mut response = (outcome.status(), outcome.reply()).into_response();
     if let Some(after) = outcome.retry_after() {
