@@ -3,7 +3,9 @@
 //! Serves `POST /webhooks/talkplus` and `POST /webhooks/amity` with a handler for every
 //! chat event, each logging one line, and `GET /metrics` (Prometheus), `GET /healthz` and
 //! `GET /readyz`. At start it prints commands that send it a signed sample delivery, and
-//! the command that lists what it recorded.
+//! the command that lists what it recorded. `/metrics` needs no token (event names and
+//! counts, no body or key): in production, serve it where only the scraper reaches, or
+//! check a token in front of it.
 //!
 //! | variable | default | what it sets |
 //! |---|---|---|

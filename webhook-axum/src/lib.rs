@@ -37,14 +37,14 @@
 //! | 200 OK | verified, but no handler wants this event (known or not) | is done: the event is acknowledged on purpose |
 //! | 200 OK | a copy of a delivery already handled (or, in inbox mode, already in the inbox) | is done |
 //! | 202 Accepted | inbox mode: verified and durably recorded; workers run the handlers | is done |
-//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter | should not retry: the same body can never succeed |
+//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or (inline mode) a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter. Inbox mode answers 202 before parsing, and its worker keeps such a delivery as a dead letter | should not retry: the same body can never succeed |
 //! | 401 Unauthorized | signature header missing, malformed or not matching; nothing was parsed and no handler ran | should not retry |
 //! | 405 Method Not Allowed | not `POST` | — |
 //! | 408 Request Timeout, `Connection: close` | the body did not arrive in full within the read timeout (10 s by default, [`Webhook::read_timeout`]), counted from the end of the headers; no handler ran and the connection is closed (headers that never finish are the server's to time out, see [`Webhook::read_timeout`]) | — |
 //! | 413 Payload Too Large | body over the limit (1 MiB by default, [`Webhook::body_limit`]); with `Expect: 100-continue` the client gets it before sending the body | — |
-//! | 422 Unprocessable Content | the event is older than the dispatcher's `max_age` (a replay?) | should not retry |
+//! | 422 Unprocessable Content | inline mode: the event is older than the dispatcher's `max_age` (a replay?); inbox mode keeps it as a dead letter instead | should not retry |
 //! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; with a store, the delivery is kept as a dead letter; the server keeps serving | Amity may retry; TalkPlus does not (see below) |
-//! | 503 Service Unavailable, `Retry-After: 5` | a copy whose first attempt is still running after the time budget; the store is unreachable and the dispatcher set to reject; the inbox is full or shutting down | retries |
+//! | 503 Service Unavailable, `Retry-After: 5` | a copy whose first attempt is still running after the time budget; the store is unreachable and the dispatcher set to reject (inline mode) or, in inbox mode, whatever the setting; the inbox is full or shutting down | Amity may retry; TalkPlus does not |
 //!
 //! TalkPlus retries a delivery once, after 5 s, only when it gets no answer at all; a 5xx
 //! is final for TalkPlus. A failed delivery is therefore kept as a dead letter (with a

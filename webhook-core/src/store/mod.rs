@@ -22,7 +22,9 @@
 //!   retry (backoff)│  └───── release (shutdown) ───────┘  │
 //!                  └───────────────────────────────────────┤
 //!   replay ───────────────────────── Dead ◄─────────────────┘ (attempts used up,
-//!                                                             or a body that cannot parse)
+//!   (or, in inbox mode, a copy        ▲                         or a body that cannot parse)
+//!   appended again)                   │
+//!                   reject (inline mode: a body that cannot parse, never leased)
 //! ```
 //!
 //! A lease belongs to the attempt holding its [`LeaseToken`]: only that token can renew,

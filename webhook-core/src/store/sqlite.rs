@@ -6,7 +6,8 @@
 //! The inbox must survive any death of the process, and a person must be able to list and
 //! replay dead letters with `webhook-cli inbox` while the server runs. SQLite (through
 //! `rusqlite`, with its own bundled library, so nothing needs installing) gives both: in
-//! WAL mode a commit is on disk before the call returns, and other processes can read and
+//! WAL mode a commit is in the file before the call returns (on the disk itself with
+//! [`Sync::Full`]), and other processes can read and
 //! write the same file while the server holds it. Single-process embedded engines (`redb`,
 //! `sled`) lock the file for one process, which rules out the command line.
 //!
