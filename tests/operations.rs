@@ -4,6 +4,7 @@
 #[path = "support/server_process.rs"]
 mod server_process;
 
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder};
 use server_process::{ServerProcess, post, signed_talkplus, talkplus_delivery, test_dir};
@@ -65,6 +66,12 @@ fn metrics_count_each_delivery_under_its_event_and_outcome() {
         .0,
         500
     );
+    // Refused by the HTTP layer before it could be verified: over the 1 MiB limit.
+    let oversized = Bytes::from(vec![b' '; (1 << 20) + 1]);
+    assert_eq!(
+        post(&url, (reqwest::header::HeaderMap::new(), oversized)).0,
+        413
+    );
 
     let (status, metrics) = get(&server, "/metrics");
     assert_eq!(status, StatusCode::OK);
@@ -84,6 +91,10 @@ fn metrics_count_each_delivery_under_its_event_and_outcome() {
     );
     assert_eq!(
         value(r#"webhook_signature_failures_total{provider="talkplus",reason="mismatch"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"webhook_deliveries_total{provider="talkplus",event="",outcome="too_large"}"#),
         1.0
     );
     assert_eq!(

@@ -182,9 +182,9 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
             );
             match outcome {
                 Ok(outcome) => respond(&outcome),
-                Err(ReadError::TooLarge) => too_large(self.body_limit),
-                Err(ReadError::TimedOut) => timed_out(self.read_timeout),
-                Err(ReadError::Broken(reason)) => unreadable(&reason),
+                Err(ReadError::TooLarge) => too_large(P::NAME, self.body_limit),
+                Err(ReadError::TimedOut) => timed_out(P::NAME, self.read_timeout),
+                Err(ReadError::Broken(reason)) => unreadable(P::NAME, &reason),
             }
         }
         .instrument(span)
@@ -302,8 +302,9 @@ fn declared_length(headers: &HeaderMap) -> Option<usize> {
         .ok()
 }
 
-fn too_large(limit: usize) -> Response {
+fn too_large(provider: &'static str, limit: usize) -> Response {
     tracing::Span::current().record("outcome", "too_large");
+    webhook_core::metrics::body_refused(provider, "too_large");
     log_limit::refused!(
         Refusal::TooLarge,
         warn,
@@ -317,8 +318,9 @@ fn too_large(limit: usize) -> Response {
         .into_response()
 }
 
-fn timed_out(timeout: Duration) -> Response {
+fn timed_out(provider: &'static str, timeout: Duration) -> Response {
     tracing::Span::current().record("outcome", "timed_out");
+    webhook_core::metrics::body_refused(provider, "timed_out");
     let timeout_ms = timeout.as_millis();
     log_limit::refused!(
         Refusal::TimedOut,
@@ -335,8 +337,9 @@ fn timed_out(timeout: Duration) -> Response {
         .into_response()
 }
 
-fn unreadable(reason: &str) -> Response {
+fn unreadable(provider: &'static str, reason: &str) -> Response {
     tracing::Span::current().record("outcome", "unreadable");
+    webhook_core::metrics::body_refused(provider, "unreadable");
     log_limit::refused!(
         Refusal::Unreadable,
         warn,

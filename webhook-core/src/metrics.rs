@@ -5,7 +5,7 @@
 //!
 //! | name | type | labels | what |
 //! |---|---|---|---|
-//! | `webhook_deliveries_total` | counter | `provider`, `event`, `outcome` | deliveries answered, by [`Outcome::label`] (`event` is empty when the delivery was not verified or not read) |
+//! | `webhook_deliveries_total` | counter | `provider`, `event`, `outcome` | deliveries answered, by [`Outcome::label`], or `too_large`, `timed_out`, `unreadable` for a body the HTTP layer refused ([`body_refused`]); `event` is empty when the delivery was not verified or not read |
 //! | `webhook_signature_failures_total` | counter | `provider`, `reason` | deliveries refused as unauthorized: `missing`, `malformed` or `mismatch` |
 //! | `webhook_verified_total` | counter | `provider`, `scheme` | deliveries verified, by the signature scheme that verified them (`amity-legacy-sha1` is Amity's legacy scheme) |
 //! | `webhook_duplicates_total` | counter | `provider` | copies of a recorded delivery, acknowledged without running |
@@ -114,6 +114,23 @@ mod recorded {
             gauge!("webhook_inbox_deliveries", "state" => state).set(count as f64);
         }
     }
+}
+
+/// Counts a request whose body was refused before it could be verified: over the limit
+/// (`outcome` `too_large`), not arrived within the read timeout (`timed_out`) or broken
+/// off (`unreadable`). For the HTTP adapter that reads the body (`webhook-axum` calls
+/// it); counted in `webhook_deliveries_total` with an empty `event`.
+#[inline]
+pub fn body_refused(provider: &'static str, outcome: &'static str) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        "webhook_deliveries_total",
+        "provider" => provider,
+        "event" => "",
+        "outcome" => outcome,
+    )
+    .increment(1);
+    let _ = (provider, outcome);
 }
 
 /// Counts a delivery answered with `outcome`.

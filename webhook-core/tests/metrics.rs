@@ -361,3 +361,23 @@ fn an_inline_failure_kept_with_a_store_is_a_dead_letter() {
         1
     );
 }
+
+#[test]
+fn bodies_refused_before_verification_are_counted_as_deliveries() {
+    let snapshot = recorded(|| async {
+        webhook_core::metrics::body_refused("talkplus", "too_large");
+        webhook_core::metrics::body_refused("talkplus", "timed_out");
+        webhook_core::metrics::body_refused("talkplus", "timed_out");
+    });
+    let count = |outcome: &str| {
+        snapshot.counter(
+            "webhook_deliveries_total",
+            &[
+                ("provider", "talkplus"),
+                ("event", ""),
+                ("outcome", outcome),
+            ],
+        )
+    };
+    assert_eq!((count("too_large"), count("timed_out")), (1, 2));
+}
