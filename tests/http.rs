@@ -1,12 +1,16 @@
 //! End-to-end over real HTTP on loopback: a real client against a bound port, one test per
 //! row of the status-code table in the `webhook-axum` docs.
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
+use captured_logs::capture_logs;
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use webhook_core::talkplus::{self, ChannelAdded, MemberBanned, TalkPlus};
@@ -455,38 +459,10 @@ async fn mounts_in_an_existing_app_keeping_its_state_and_layers() {
     assert_eq!(calls.count(), 1);
 }
 
-/// Collects formatted log lines.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn lines_containing(&self, needle: &str) -> usize {
-        let text = String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned();
-        text.lines().filter(|line| line.contains(needle)).count()
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn the_example_server_logs_one_handled_line_for_a_delivery_posted_twice() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
     // This runtime has one thread, so the server's tasks log here too.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs(tracing::Level::INFO);
 
     let config = Config::demo(([127, 0, 0, 1], 0).into());
     assert_eq!(
@@ -511,7 +487,8 @@ async fn the_example_server_logs_one_handled_line_for_a_delivery_posted_twice() 
     }
     assert_eq!(replies, ["handled\n", "acknowledged: already handled\n"]);
     assert_eq!(
-        logs.lines_containing("handled event=\"member_banned\""),
+        logs.lines_containing("handled event=\"member_banned\"")
+            .len(),
         1,
         "one handled line"
     );

@@ -2,46 +2,17 @@
 //! says how many were left out. A file of its own: the limit is per process, and another
 //! test's refusals in the same second would take this one's line.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
 
+use captured_logs::capture_logs;
 use reqwest::StatusCode;
 use webhook_examples::server::{self, Config};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn lines_containing(&self, needle: &str) -> Vec<String> {
-        let text = String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned();
-        text.lines()
-            .filter(|line| line.contains(needle))
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn forged_deliveries_write_one_warning_a_second_and_count_the_rest() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
     // This runtime has one thread, so the server's tasks log here too.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs(tracing::Level::INFO);
 
     let config = Config::demo(([127, 0, 0, 1], 0).into());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

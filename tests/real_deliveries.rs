@@ -4,46 +4,15 @@
 //! handled one is answered 200 and logs its handler's `handled` line; the example
 //! server deduplicates, so every body here is distinct.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
 
+use std::net::SocketAddr;
+
+use captured_logs::capture_logs;
 use reqwest::StatusCode;
 use webhook_core::{SignatureScheme, amity, talkplus};
 use webhook_examples::server::{self, Config};
-
-/// Collects formatted log lines.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn lines_containing(&self, needle: &str) -> usize {
-        let text = String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned();
-        text.lines().filter(|line| line.contains(needle)).count()
-    }
-}
-
-/// Captures this thread's logs; tests run on a one-thread runtime, so the server's tasks
-/// log here too.
-fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    (logs, tracing::subscriber::set_default(subscriber))
-}
 
 /// The example server with the demo keys, on a free loopback port, served by
 /// `server::serve`; it stops when the test's runtime does.
@@ -88,7 +57,7 @@ fn amity_channel_created(id: &str, member_count: &str) -> String {
 
 #[tokio::test(flavor = "current_thread")]
 async fn amity_signatures_in_hex_base64_and_legacy_form_over_http() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = capture_logs(tracing::Level::INFO);
     let (addr, config) = example_server().await;
     let url = format!("http://{addr}/webhooks/amity");
     let secret = config.amity_secret.value.as_str();
@@ -144,7 +113,9 @@ async fn amity_signatures_in_hex_base64_and_legacy_form_over_http() {
         );
         let (status, reply) = post(&url, (scheme.header, &signature), &body).await;
         assert_eq!(status, expected, "{case}: {reply}");
-        let handled = logs.lines_containing(&handled_line("channel.didCreate", case));
+        let handled = logs
+            .lines_containing(&handled_line("channel.didCreate", case))
+            .len();
         if expected == StatusCode::OK {
             assert_eq!(reply, "handled\n", "{case}");
             assert_eq!(handled, 1, "{case}: one handled line");
@@ -158,7 +129,7 @@ async fn amity_signatures_in_hex_base64_and_legacy_form_over_http() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn lenient_shapes_are_handled_over_http() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = capture_logs(tracing::Level::INFO);
     let (addr, _config) = example_server().await;
     let talkplus_key = server::DEMO_TALKPLUS_API_KEY.as_bytes();
     let amity_secret = server::DEMO_AMITY_SECRET.as_bytes();
@@ -215,7 +186,7 @@ async fn lenient_shapes_are_handled_over_http() {
             "{channel}"
         );
         assert_eq!(
-            logs.lines_containing(&handled_line(event, channel)),
+            logs.lines_containing(&handled_line(event, channel)).len(),
             1,
             "{channel}: one handled line"
         );
@@ -245,12 +216,12 @@ async fn lenient_shapes_are_handled_over_http() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{provider}: {reply}");
         assert!(reply.contains(path), "{provider}: {reply}");
     }
-    assert_eq!(logs.lines_containing("channel=\"gap-bad-count\""), 0);
+    assert_eq!(logs.lines_containing("channel=\"gap-bad-count\"").len(), 0);
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_social_event_is_handled_in_the_servers_own_type_over_http() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = capture_logs(tracing::Level::INFO);
     let (addr, config) = example_server().await;
     let url = format!("http://{addr}/webhooks/amity");
     let body = include_str!("../webhook-core/fixtures/amity/spec/v3.post.didCreate.json");
@@ -262,7 +233,8 @@ async fn a_social_event_is_handled_in_the_servers_own_type_over_http() {
         logs.lines_containing(&handled_line(
             "v3.post.didCreate",
             "65f0e1d2c3b4a59687a1b2c3"
-        )),
+        ))
+        .len(),
         1,
         "the custom-typed handler logged its line"
     );

@@ -1,9 +1,13 @@
 //! Keys and whole signatures never reach logs, `Debug` output or error texts: everything a
 //! delivery's path writes is captured here, at every level, and searched.
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use captured_logs::capture_logs;
 use http::{HeaderMap, HeaderValue};
 use webhook_core::store::Filter;
 use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
@@ -12,20 +16,6 @@ use webhook_core::{
 };
 
 const KEY: &str = "a-secret-app-api-key-that-must-never-be-logged";
-
-/// Collects formatted log lines.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[derive(Clone, Default)]
 struct Seen(Arc<Mutex<Vec<String>>>);
@@ -56,14 +46,7 @@ fn signed(body: &str, key: &str) -> (HeaderMap, Bytes, String) {
 
 #[tokio::test(flavor = "current_thread")]
 async fn no_log_debug_output_or_error_text_holds_a_key_or_a_whole_signature() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs(tracing::Level::TRACE);
 
     let seen = Seen::default();
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
@@ -125,7 +108,7 @@ async fn no_log_debug_output_or_error_text_holds_a_key_or_a_whole_signature() {
         written.push(format!("{full:?} {:?} {:?}", full.shown_id, full.key));
     }
     written.extend(seen.0.lock().expect("seen").iter().cloned());
-    written.push(String::from_utf8_lossy(&logs.0.lock().expect("logs")).into_owned());
+    written.push(logs.text());
 
     let everything = written.join("\n");
     assert!(
