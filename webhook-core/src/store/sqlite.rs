@@ -322,33 +322,17 @@ impl From<NewDelivery<'_>> for Incoming {
 }
 
 impl Incoming {
+    /// Records a delivery whose key is not recorded yet, in `state`, due now.
     fn insert(
         &self,
         connection: &Connection,
         state: DeliveryState,
         now: i64,
     ) -> rusqlite::Result<i64> {
-        connection
-            .prepare_cached(
-                "INSERT INTO deliveries (key, provider, event, shown_id, scheme, received_at, body, \
-                 state, attempts, next_attempt_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?9)",
-            )?
-            .execute(params![
-                self.key.as_str(),
-                self.provider,
-                self.event,
-                self.shown_id,
-                self.scheme,
-                self.received_at,
-                &self.body[..],
-                state.as_str(),
-                now,
-            ])?;
-        Ok(connection.last_insert_rowid())
+        self.insert_row(connection, state, 0, Some(now), None, now)?
+            .ok_or(rusqlite::Error::QueryReturnedNoRows)
     }
-}
 
-impl Incoming {
     /// Records a delivery seen for the first time, leased to a new attempt; `None` when
     /// its key is already recorded.
     fn insert_leased(
@@ -358,11 +342,30 @@ impl Incoming {
         lease: i64,
     ) -> rusqlite::Result<Option<Lease>> {
         let token = LeaseToken::new();
-        let id = connection
+        let lease_until = Some((&token, now + lease));
+        let id = self.insert_row(connection, DeliveryState::Leased, 1, None, lease_until, now)?;
+        Ok(id.map(|id| Lease {
+            id: id.cast_unsigned(),
+            attempt: 1,
+            token,
+        }))
+    }
+
+    /// Inserts the record; `None` when its key is already recorded.
+    fn insert_row(
+        &self,
+        connection: &Connection,
+        state: DeliveryState,
+        attempts: u32,
+        next_attempt_at: Option<i64>,
+        lease: Option<(&LeaseToken, i64)>,
+        now: i64,
+    ) -> rusqlite::Result<Option<i64>> {
+        connection
             .prepare_cached(
                 "INSERT INTO deliveries (key, provider, event, shown_id, scheme, received_at, body, \
-                 state, attempts, token, lease_until, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'leased', 1, ?8, ?9, ?10) \
+                 state, attempts, next_attempt_at, token, lease_until, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
                  ON CONFLICT (key) DO NOTHING RETURNING id",
             )?
             .query_row(
@@ -374,18 +377,16 @@ impl Incoming {
                     self.scheme,
                     self.received_at,
                     &self.body[..],
-                    token.as_str(),
-                    now + lease,
+                    state.as_str(),
+                    attempts,
+                    next_attempt_at,
+                    lease.map(|(token, _)| token.as_str()),
+                    lease.map(|(_, until)| until),
                     now,
                 ],
                 |row| row.get::<_, i64>(0),
             )
-            .optional()?;
-        Ok(id.map(|id| Lease {
-            id: id.cast_unsigned(),
-            attempt: 1,
-            token,
-        }))
+            .optional()
     }
 }
 
