@@ -137,6 +137,29 @@ impl RedisStore {
         bounded(&self.connector, invocation.invoke_async(&mut connection)).await
     }
 
+    /// Runs `script` on a new record: the record's fields (key, provider, event, shown id,
+    /// scheme, time received, body) and the time now, then `more`.
+    async fn run_on_record<T: redis::FromRedisValue>(
+        &self,
+        script: &Script,
+        delivery: &NewDelivery<'_>,
+        more: &[&[u8]],
+    ) -> Result<T, StoreError> {
+        let now = to_millis(SystemTime::now()).to_string();
+        let received = to_millis(delivery.received_at).to_string();
+        let record: [&[u8]; 8] = [
+            delivery.key.as_str().as_bytes(),
+            delivery.provider.as_bytes(),
+            delivery.event.as_bytes(),
+            delivery.shown_id.unwrap_or("").as_bytes(),
+            delivery.scheme.as_bytes(),
+            received.as_bytes(),
+            delivery.body,
+            now.as_bytes(),
+        ];
+        self.run(script, &[&record[..], more].concat()).await
+    }
+
     async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
         let mut connection = self.connector.get().await?;
         bounded(&self.connector, command.query_async(&mut connection)).await
@@ -394,22 +417,13 @@ impl Store for RedisStore {
     ) -> BoxFuture<'a, Result<Claim, StoreError>> {
         Box::pin(async move {
             let token = LeaseToken::new();
-            let now = to_millis(SystemTime::now()).to_string();
-            let received = to_millis(delivery.received_at).to_string();
             let lease_ms = duration_millis(lease).to_string();
             let done_for = duration_millis(self.done_for).to_string();
             let reply: Vec<String> = self
-                .run(
+                .run_on_record(
                     &self.scripts.claim,
+                    &delivery,
                     &[
-                        delivery.key.as_str().as_bytes(),
-                        delivery.provider.as_bytes(),
-                        delivery.event.as_bytes(),
-                        delivery.shown_id.unwrap_or("").as_bytes(),
-                        delivery.scheme.as_bytes(),
-                        received.as_bytes(),
-                        delivery.body,
-                        now.as_bytes(),
                         lease_ms.as_bytes(),
                         done_for.as_bytes(),
                         token.as_str().as_bytes(),
@@ -436,24 +450,9 @@ impl Store for RedisStore {
     ) -> BoxFuture<'a, Result<Appended, StoreError>> {
         Box::pin(async move {
             self.ensure_group(delivery.provider).await?;
-            let now = to_millis(SystemTime::now()).to_string();
-            let received = to_millis(delivery.received_at).to_string();
             let done_for = duration_millis(self.done_for).to_string();
             let reply: Vec<String> = self
-                .run(
-                    &self.scripts.append,
-                    &[
-                        delivery.key.as_str().as_bytes(),
-                        delivery.provider.as_bytes(),
-                        delivery.event.as_bytes(),
-                        delivery.shown_id.unwrap_or("").as_bytes(),
-                        delivery.scheme.as_bytes(),
-                        received.as_bytes(),
-                        delivery.body,
-                        now.as_bytes(),
-                        done_for.as_bytes(),
-                    ],
-                )
+                .run_on_record(&self.scripts.append, &delivery, &[done_for.as_bytes()])
                 .await?;
             match reply.as_slice() {
                 [status, id] if status == "accepted" => {
@@ -473,24 +472,9 @@ impl Store for RedisStore {
         error: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let now = to_millis(SystemTime::now()).to_string();
-            let received = to_millis(delivery.received_at).to_string();
-            self.run::<i64>(
-                &self.scripts.reject,
-                &[
-                    delivery.key.as_str().as_bytes(),
-                    delivery.provider.as_bytes(),
-                    delivery.event.as_bytes(),
-                    delivery.shown_id.unwrap_or("").as_bytes(),
-                    delivery.scheme.as_bytes(),
-                    received.as_bytes(),
-                    delivery.body,
-                    now.as_bytes(),
-                    error.as_bytes(),
-                ],
-            )
-            .await
-            .map(drop)
+            self.run_on_record::<i64>(&self.scripts.reject, &delivery, &[error.as_bytes()])
+                .await
+                .map(drop)
         })
     }
 
