@@ -88,22 +88,10 @@ impl fmt::Debug for DeliverySource<'_> {
 /// Everything about a delivery besides its event: provider, event name, delivery id,
 /// signature scheme, raw body, headers and time received. Cheap to clone.
 #[derive(Clone)]
-pub struct DeliveryInfo(Arc<DeliveryInfoInner>);
-
-struct DeliveryInfoInner {
-    provider: &'static str,
-    event_name: String,
-    delivery_id: Option<String>,
-    key: Option<DeliveryKey>,
-    scheme: &'static str,
-    headers: HeaderMap,
-    body: Bytes,
-    received_at: SystemTime,
-    attempt: u32,
-}
+pub struct DeliveryInfo(Arc<DeliveryFacts>);
 
 /// The facts of one delivery, to build a [`DeliveryInfo`] from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DeliveryFacts {
     /// The provider's name.
     pub provider: &'static str,
@@ -129,28 +117,7 @@ impl DeliveryInfo {
     /// Collects the facts of one delivery.
     #[must_use]
     pub fn new(facts: DeliveryFacts) -> Self {
-        let DeliveryFacts {
-            provider,
-            event_name,
-            delivery_id,
-            key,
-            scheme,
-            headers,
-            body,
-            received_at,
-            attempt,
-        } = facts;
-        Self(Arc::new(DeliveryInfoInner {
-            provider,
-            event_name,
-            delivery_id,
-            key,
-            scheme,
-            headers,
-            body,
-            received_at,
-            attempt,
-        }))
+        Self(Arc::new(facts))
     }
 
     /// Which attempt at the delivery this is: 1 the first time, more when it is run again
@@ -216,15 +183,28 @@ impl DeliveryInfo {
 
 impl fmt::Debug for DeliveryInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Headers are left out: an upstream proxy may add credentials to them.
-        f.debug_struct("DeliveryInfo")
-            .field("provider", &self.0.provider)
-            .field("event_name", &self.0.event_name)
-            .field("delivery_id", &self.0.delivery_id)
-            .field("scheme", &self.0.scheme)
-            .field("body_len", &self.0.body.len())
-            .field("received_at", &self.0.received_at)
-            .field("attempt", &self.0.attempt)
+        self.0.debug_fields(f, "DeliveryInfo")
+    }
+}
+
+impl fmt::Debug for DeliveryFacts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.debug_fields(f, "DeliveryFacts")
+    }
+}
+
+impl DeliveryFacts {
+    /// Headers are left out: they hold the signature (which a TalkPlus delivery's id is),
+    /// and an upstream proxy may add credentials to them.
+    fn debug_fields(&self, f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+        f.debug_struct(name)
+            .field("provider", &self.provider)
+            .field("event_name", &self.event_name)
+            .field("delivery_id", &self.delivery_id)
+            .field("scheme", &self.scheme)
+            .field("body_len", &self.body.len())
+            .field("received_at", &self.received_at)
+            .field("attempt", &self.attempt)
             .finish_non_exhaustive()
     }
 }
@@ -240,3 +220,39 @@ impl Extractor for DeliveryInfo {
 }
 
 impl<S> FromDelivery<S> for DeliveryInfo {}
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use bytes::Bytes;
+    use http::{HeaderMap, HeaderValue};
+
+    use super::{DeliveryFacts, DeliveryInfo};
+
+    #[test]
+    fn debug_output_leaves_the_headers_and_their_signature_out() {
+        let signature = "i7a/Z+7iS1P6kNpnmw6P0ZSmq83LGnrtacwaffTvIdo=";
+        let mut headers = HeaderMap::new();
+        headers.insert("x-talkplus-signature", HeaderValue::from_static(signature));
+        let facts = DeliveryFacts {
+            provider: "talkplus",
+            event_name: "message".to_owned(),
+            delivery_id: Some("i7a/Z+7iS1P6".to_owned()),
+            key: None,
+            scheme: "talkplus",
+            headers,
+            body: Bytes::from_static(b"{}"),
+            received_at: SystemTime::UNIX_EPOCH,
+            attempt: 1,
+        };
+        let shown = [
+            format!("{facts:?}"),
+            format!("{:?}", DeliveryInfo::new(facts)),
+        ];
+        for text in shown {
+            assert!(!text.contains(signature), "{text}");
+            assert!(text.contains("event_name: \"message\""), "{text}");
+        }
+    }
+}
