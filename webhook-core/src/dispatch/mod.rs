@@ -497,20 +497,22 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         Ok(started.calls)
     }
 
-    /// Runs the calls (renewing the lease, if any), settles the lease, and says how it went.
-    async fn finish(
+    /// Runs the calls, renewing the lease (if any) for `duration` at a time, and says how
+    /// it went; does not settle.
+    async fn run_handlers(
         &self,
         event: EventName,
         calls: Vec<routing::Call>,
         lease: Option<(&dyn Store, &Lease)>,
+        duration: Duration,
     ) -> Outcome {
         let handlers = calls.len();
         let work = run::run_calls(P::NAME, calls, self.budget);
         let failures = match lease {
-            Some((store, lease)) => run::renewing(store, lease, self.lease, work).await.0,
+            Some((store, lease)) => run::renewing(store, lease, duration, work).await.0,
             None => work.await,
         };
-        let outcome = if failures.is_empty() {
+        if failures.is_empty() {
             Outcome::Handled { event, handlers }
         } else {
             Outcome::HandlerFailed {
@@ -518,7 +520,17 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 handlers,
                 failures,
             }
-        };
+        }
+    }
+
+    /// Runs the calls (renewing the lease, if any), settles the lease, and says how it went.
+    async fn finish(
+        &self,
+        event: EventName,
+        calls: Vec<routing::Call>,
+        lease: Option<(&dyn Store, &Lease)>,
+    ) -> Outcome {
+        let outcome = self.run_handlers(event, calls, lease, self.lease).await;
         if let Some((store, lease)) = lease {
             let settlement = if outcome.is_acknowledged() {
                 Settlement::Done
@@ -645,18 +657,8 @@ impl<P: Provider, S: Send + Sync + 'static> Runner for Dispatcher<P, S> {
             );
             match started {
                 Ok(calls) => {
-                    let handlers = calls.len();
-                    let work = run::run_calls(P::NAME, calls, self.budget);
-                    let (failures, _) = run::renewing(store, lease, duration, work).await;
-                    if failures.is_empty() {
-                        Outcome::Handled { event, handlers }
-                    } else {
-                        Outcome::HandlerFailed {
-                            event,
-                            handlers,
-                            failures,
-                        }
-                    }
+                    self.run_handlers(event, calls, Some((store, lease)), duration)
+                        .await
                 }
                 Err(outcome) => outcome,
             }
