@@ -313,10 +313,16 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     /// Records `event` and `delivery_id` (shortened) on the current `tracing` span when
     /// that span declares them. Never panics, whatever the input; a panicking handler
     /// becomes [`Outcome::HandlerFailed`]. Needs a tokio runtime (time budget, leases).
-    pub async fn dispatch(&self, headers: HeaderMap, body: Bytes) -> Outcome {
-        let outcome = self.dispatch_inline(&headers, &body).await;
-        crate::metrics::delivery(P::NAME, &outcome);
-        outcome
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an `async fn` keeps a second copy of its arguments in its future; this block holds the request once"
+    )]
+    pub fn dispatch(&self, headers: HeaderMap, body: Bytes) -> impl Future<Output = Outcome> + '_ {
+        async move {
+            let outcome = self.dispatch_inline(&headers, &body).await;
+            crate::metrics::delivery(P::NAME, &outcome);
+            outcome
+        }
     }
 
     async fn dispatch_inline(&self, headers: &HeaderMap, body: &Bytes) -> Outcome {
@@ -332,16 +338,36 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         // Parsed before claiming: a body that cannot be read never holds a lease.
         let started = self.start_attempt(&verified, 1);
         let (Some(store), Some(key)) = (&self.store, &verified.key) else {
-            return match started {
-                Ok(calls) => self.finish(verified.event, calls, None).await,
-                Err(outcome) => outcome,
+            // Only what is used after the handlers ran is kept across their run.
+            let (event, handlers, work) = match started {
+                Ok(calls) => (
+                    { verified }.event,
+                    calls.len(),
+                    run::run_calls(P::NAME, calls, self.budget),
+                ),
+                Err(outcome) => return outcome,
             };
+            return Self::outcome(event, handlers, work.await);
         };
+        // Boxed: the store's path holds far more across its waits than the plain one,
+        // and a future the size of both would be copied whole wherever it moves.
+        Box::pin(self.dispatch_recorded(store.as_ref(), key, &verified, started)).await
+    }
+
+    /// Inline mode with a store: claims the delivery's record, runs the calls under its
+    /// lease and settles it; keeps a body that cannot be parsed as a dead letter.
+    async fn dispatch_recorded(
+        &self,
+        store: &dyn Store,
+        key: &DeliveryKey,
+        verified: &Verified<'_>,
+        started: Result<routing::Calls, Outcome>,
+    ) -> Outcome {
         let calls = match started {
             Ok(calls) => calls,
             Err(outcome) => {
                 if let Outcome::BadPayload(err) = &outcome {
-                    self.keep_rejected(store.as_ref(), &verified, key, &err.to_string())
+                    self.keep_rejected(store, verified, key, &err.to_string())
                         .await;
                 }
                 return outcome;
@@ -350,34 +376,30 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         let wait_limit = self.budget.unwrap_or(Self::DEFAULT_TIMEOUT);
         let shown_id = verified.shown_id();
         let delivery = verified.record(P::NAME, key, shown_id.as_deref());
-        match claim::claim(store.as_ref(), delivery, self.lease, wait_limit).await {
+        let event = verified.event.clone();
+        match claim::claim(store, delivery, self.lease, wait_limit).await {
             claim::Claimed::Lease(lease) => {
                 // The calls were built for attempt 1; a later attempt rebuilds them.
                 let calls = if lease.attempt == 1 {
                     calls
                 } else {
                     drop(calls);
-                    match self.start_attempt(&verified, lease.attempt) {
+                    match self.start_attempt(verified, lease.attempt) {
                         Ok(calls) => calls,
                         Err(outcome) => return outcome,
                     }
                 };
-                self.finish(verified.event, calls, Some((store.as_ref(), &lease)))
-                    .await
+                self.finish(event, calls, Some((store, &lease))).await
             }
-            claim::Claimed::Done => Outcome::Duplicate {
-                event: verified.event,
-            },
-            claim::Claimed::InProgress => Outcome::InProgress {
-                event: verified.event,
-            },
+            claim::Claimed::Done => Outcome::Duplicate { event },
+            claim::Claimed::InProgress => Outcome::InProgress { event },
             claim::Claimed::Unavailable(err) => match self.on_store_error {
                 OnStoreError::Process => {
                     tracing::error!(error = %err, "store unreachable: handling the delivery without deduplication");
-                    self.finish(verified.event, calls, None).await
+                    self.finish(event, calls, None).await
                 }
                 OnStoreError::Reject => Outcome::StoreUnavailable {
-                    event: verified.event,
+                    event,
                     reason: err.to_string(),
                 },
             },
@@ -439,7 +461,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         &self,
         verified: &Verified<'_>,
         attempt: u32,
-    ) -> Result<Vec<routing::Call>, Outcome> {
+    ) -> Result<routing::Calls, Outcome> {
         let info = || verified.info(P::NAME, attempt);
         let source = DeliverySource::new(&info);
         self.start(
@@ -460,7 +482,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         text: &str,
         delivery: &DeliverySource<'_>,
         received_at: Option<SystemTime>,
-    ) -> Result<Vec<routing::Call>, Outcome> {
+    ) -> Result<routing::Calls, Outcome> {
         let wants_time = self.max_age.is_some();
         let started = match self
             .routes
@@ -502,7 +524,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     async fn run_handlers(
         &self,
         event: EventName,
-        calls: Vec<routing::Call>,
+        calls: routing::Calls,
         lease: Option<(&dyn Store, &Lease)>,
         duration: Duration,
     ) -> Outcome {
@@ -512,6 +534,11 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             Some((store, lease)) => run::renewing(store, lease, duration, work).await.0,
             None => work.await,
         };
+        Self::outcome(event, handlers, failures)
+    }
+
+    /// What running `handlers` calls came to.
+    fn outcome(event: EventName, handlers: usize, failures: Vec<HandlerFailure>) -> Outcome {
         if failures.is_empty() {
             Outcome::Handled { event, handlers }
         } else {
@@ -527,7 +554,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     async fn finish(
         &self,
         event: EventName,
-        calls: Vec<routing::Call>,
+        calls: routing::Calls,
         lease: Option<(&dyn Store, &Lease)>,
     ) -> Outcome {
         let outcome = self.run_handlers(event, calls, lease, self.lease).await;

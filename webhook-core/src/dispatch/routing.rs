@@ -14,6 +14,9 @@ use crate::payload::PayloadError;
 /// One handler ready to run: its name and its future.
 pub(crate) type Call = (&'static str, HandlerFuture);
 
+/// A delivery's calls: nearly always one handler, kept inline so that no list is allocated.
+pub(crate) type Calls = smallvec::SmallVec<[Call; 1]>;
+
 /// A handler of events `E`, its parameters built from the dispatcher's state (type-erased)
 /// and the delivery; `None` when the state is not what its parameters read.
 pub(crate) type Run<E> =
@@ -34,7 +37,7 @@ struct TypedGroup<E> {
 
 /// What the table made of one delivery: the calls to run and the event's own time.
 pub(crate) struct Started {
-    pub(crate) calls: Vec<Call>,
+    pub(crate) calls: Calls,
     pub(crate) occurred_at: Option<SystemTime>,
 }
 
@@ -48,7 +51,7 @@ trait HandlerGroup: Send + Sync {
         body: &str,
         state: &AnyState,
         delivery: &DeliverySource<'_>,
-        calls: &mut Vec<Call>,
+        calls: &mut Calls,
         wants_time: bool,
     ) -> Result<Option<SystemTime>, StartError>;
 
@@ -62,7 +65,7 @@ impl<E: Event> HandlerGroup for TypedGroup<E> {
         body: &str,
         state: &AnyState,
         delivery: &DeliverySource<'_>,
-        calls: &mut Vec<Call>,
+        calls: &mut Calls,
         wants_time: bool,
     ) -> Result<Option<SystemTime>, StartError> {
         let event = E::from_body(event_name, body).map_err(StartError::BadPayload)?;
@@ -114,7 +117,7 @@ pub(crate) enum StartError {
 pub struct Routes {
     /// Every event name the provider sends or a handler names, with the groups of the
     /// handlers taking its type (none for an event nobody handles by type).
-    by_event: HashMap<&'static str, Vec<Box<dyn HandlerGroup>>>,
+    by_event: HashMap<&'static str, Vec<Box<dyn HandlerGroup>>, foldhash::fast::RandomState>,
     every: Vec<Box<dyn HandlerGroup>>,
     unknown: Vec<Box<dyn HandlerGroup>>,
 }
@@ -201,7 +204,7 @@ impl Routes {
         wants_time: bool,
     ) -> Result<Started, StartError> {
         let mut started = Started {
-            calls: Vec::new(),
+            calls: Calls::new(),
             occurred_at: None,
         };
         for group in self.groups(route) {

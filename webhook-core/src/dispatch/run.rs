@@ -10,14 +10,14 @@ use std::time::Duration;
 use futures_util::FutureExt as _;
 
 use super::outcome::{Failure, HandlerFailure};
-use super::routing::Call;
+use super::routing::Calls;
 use crate::store::{Lease, Store};
 
 /// Runs `calls` one after another; a failing or panicking handler does not stop the ones
 /// after it. Returns the failures, in order.
 pub(crate) async fn run_calls(
     provider: &'static str,
-    calls: Vec<Call>,
+    calls: Calls,
     budget: Option<Duration>,
 ) -> Vec<HandlerFailure> {
     // Most handlers finish on their first poll: the clock is read, and a timer set, only
@@ -33,7 +33,11 @@ pub(crate) async fn run_calls(
             (Poll::Pending, Some(budget)) => {
                 let deadline =
                     *deadline.get_or_insert_with(|| tokio::time::Instant::now() + budget);
-                tokio::time::timeout_at(deadline, guarded).await.ok()
+                // Boxed: only a handler that waits gets here, and the timer would
+                // otherwise make every delivery's future larger.
+                Box::pin(tokio::time::timeout_at(deadline, guarded))
+                    .await
+                    .ok()
             }
             (Poll::Pending, None) => Some(guarded.await),
         };
