@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use webhook_core::amity::{self, Amity, AmityEvent, MessageDidCreate};
 use webhook_core::talkplus::{self, MemberBanned, MessageSent, TalkPlus, TalkPlusEvent};
-use webhook_core::{Dispatcher, Outcome, Provider, UnknownEvent, webhook_handler};
+use webhook_core::{Dispatcher, Outcome, Provider, UnknownEvent, envelope, webhook_handler};
 
 const KEY: &[u8] = b"fuzz-key";
 
@@ -64,10 +64,30 @@ fn fixture() -> &'static Fixture {
     })
 }
 
+fn envelope_of<P: Provider>() -> envelope::EventNameSource {
+    envelope::EventNameSource {
+        field: P::EVENT_FIELD,
+        nested: P::NESTED_EVENT_NAME,
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
+    // The envelope's simple reading gives what the parser gives, whatever the body.
+    if let Ok(text) = std::str::from_utf8(rest) {
+        for (source, delivery_id) in [
+            (envelope_of::<TalkPlus>(), None),
+            (envelope_of::<Amity>(), Some("requestId")),
+        ] {
+            assert_eq!(
+                envelope::read(text, source, delivery_id),
+                envelope::read_with_parser(text, source, delivery_id),
+                "the envelope readings disagree"
+            );
+        }
+    }
     let fixture = fixture();
     let body = Bytes::copy_from_slice(rest);
     let scheme = match mode % 3 {

@@ -38,8 +38,12 @@ pub enum PayloadError {
 
 /// Checks that `body` is UTF-8.
 pub(crate) fn utf8(body: &[u8]) -> Result<&str, PayloadError> {
-    std::str::from_utf8(body).map_err(|err| PayloadError::NotUtf8 {
-        offset: err.valid_up_to(),
+    // SIMD validation where the CPU has it: a few times faster than `std`'s on bodies
+    // of a kilobyte. A body it refuses is checked again by `std` for the offset.
+    simdutf8::basic::from_utf8(body).or_else(|_| {
+        std::str::from_utf8(body).map_err(|err| PayloadError::NotUtf8 {
+            offset: err.valid_up_to(),
+        })
     })
 }
 
