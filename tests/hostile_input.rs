@@ -22,7 +22,9 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
 use webhook_core::amity::{self, Amity, AmityEvent};
 use webhook_core::talkplus::{self, MemberAdded, TalkPlus, TalkPlusEvent};
-use webhook_core::{Dispatcher, Outcome, PayloadError, Provider, Shared, webhook_handler};
+use webhook_core::{
+    Dispatcher, Outcome, PayloadError, Provider, Shared, envelope, webhook_handler,
+};
 
 const KEY: &str = "hostile-key";
 
@@ -199,6 +201,38 @@ proptest! {
     }
 
     #[test]
+    fn the_envelope_scanner_and_the_parser_agree(
+        opening in prop::sample::select(vec!["{", "{", " {", "\n{\n  ", "[", ""]),
+        fields in prop::collection::vec(
+            (
+                prop::sample::select(ENVELOPE_KEYS.to_vec()),
+                prop::sample::select(ENVELOPE_VALUES.to_vec()),
+                // Mostly `"key": value,`; now and then a broken joint.
+                prop::sample::select(vec![
+                    (":", ","), (":", ","), (":", ","), (" : ", ",\n  "), (":\n", ", "),
+                    (":", "}"), ("", ","), (":", ""), (",", ","),
+                ]),
+            ),
+            0..8,
+        ),
+    ) {
+        let mut body = opening.to_owned();
+        for (key, value, (colon, separator)) in fields {
+            body.extend([key, colon, value, separator]);
+        }
+        for (source, delivery_id) in [
+            (envelope_of::<TalkPlus>(), None),
+            (envelope_of::<Amity>(), Some("requestId")),
+        ] {
+            prop_assert_eq!(
+                envelope::read(&body, source, delivery_id),
+                envelope::read_with_parser(&body, source, delivery_id),
+                "{}", body
+            );
+        }
+    }
+
+    #[test]
     fn a_mutated_body_under_the_original_signature_is_unauthorized(
         sample in 0..4usize,
         mutations in prop::collection::vec(mutation(), 1..4),
@@ -211,6 +245,49 @@ proptest! {
         prop_assume!(body != original);
         let outcome = runtime().block_on(talkplus().dispatch(signed_talkplus(original), Bytes::from(body)));
         prop_assert!(matches!(outcome, Outcome::Unauthorized(_)), "{outcome:?}");
+    }
+}
+
+/// Keys and values of envelopes, put together at random (mostly well formed, sometimes
+/// not): both readings of the result must agree.
+const ENVELOPE_KEYS: &[&str] = &[
+    "\"event\"",
+    "\"event\"",
+    "\"requestId\"",
+    "\"requestId\"",
+    "\"requestId\"",
+    "\"webhookId\"",
+    "\"eventType\"",
+    "\"data\"",
+    "\"id\"",
+    "\"ev\\u0065nt\"",
+    "\"\"",
+    "event",
+    "\"é\"",
+];
+const ENVELOPE_VALUES: &[&str] = &[
+    "\"message\"",
+    "\"message.didCreate\"",
+    "\"r1\"",
+    "\"r2\"",
+    "\"\"",
+    "\"é\"",
+    "\"push-notification.created\"",
+    "\"a\\u0062\"",
+    "\"\\\"\"",
+    "\"tab\there\"",
+    "{\"eventName\":\"channel.created\"}",
+    "{}",
+    "[]",
+    "null",
+    "1",
+    "\"open",
+];
+
+fn envelope_of<P: Provider>() -> envelope::EventNameSource {
+    envelope::EventNameSource {
+        field: P::EVENT_FIELD,
+        nested: P::NESTED_EVENT_NAME,
     }
 }
 

@@ -539,6 +539,53 @@ mod tests {
     }
 
     #[test]
+    fn the_two_readings_agree_on_every_envelope_of_up_to_three_fields() {
+        let keys = [
+            r#""event""#,
+            r#""requestId""#,
+            r#""webhookId""#,
+            r#""id""#,
+            r#""eventType""#,
+        ];
+        let values = [
+            r#""a""#,
+            r#""b""#,
+            r#""x\u0079""#,
+            "1",
+            r#"{"eventName":"n"}"#,
+        ];
+        let fields: Vec<String> = keys
+            .iter()
+            .flat_map(|key| values.iter().map(move |value| format!("{key}:{value}")))
+            .collect();
+        let mut bodies = vec!["{}".to_owned()];
+        for first in &fields {
+            bodies.push(format!("{{{first}}}"));
+            for second in &fields {
+                bodies.push(format!("{{{first},{second}}}"));
+                for third in &fields {
+                    bodies.push(format!("{{{first},{second},{third}}}"));
+                }
+            }
+        }
+        let mut simple = 0;
+        for body in &bodies {
+            for (source, id) in [(EVENT, None), (AMITY, Some("requestId"))] {
+                simple += usize::from(read_simple(body, source, id).is_some());
+                assert_eq!(
+                    read(body, source, id),
+                    read_with_parser(body, source, id),
+                    "{body}"
+                );
+            }
+        }
+        assert!(
+            simple > bodies.len() / 10,
+            "the scanner read {simple} of them"
+        );
+    }
+
+    #[test]
     fn stops_at_the_name_without_reading_the_rest() {
         // What follows the name is not read: neither a repeated name nor broken JSON.
         assert_eq!(
