@@ -1,6 +1,8 @@
 //! The embedded store's write path alone, without HTTP: what inline mode asks of it for
 //! each delivery (a claim that records the body, then a settle), or what inbox mode asks
-//! (one append), from many tasks at once, each delivery distinct.
+//! on receipt (one append; its workers lease and settle each delivery later), from TASKS
+//! tasks at once in a closed loop, each delivery distinct. A rate at that concurrency, not
+//! the store's ceiling: the whole example server has done more per second than this.
 //!
 //! ```text
 //! store_load PATH SECONDS TASKS full|normal claim-settle|append PADDING
@@ -16,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use webhook_core::store::sqlite::{SqliteStore, Sync};
-use webhook_core::store::{Claim, DeliveryKey, NewDelivery, Settlement, Store};
+use webhook_core::store::{Appended, Claim, DeliveryKey, NewDelivery, Settlement, Store};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,6 +39,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "append" => true,
         other => return Err(format!("mode is claim-settle or append, not {other}").into()),
     };
+    if std::path::Path::new(path).exists() {
+        return Err(format!(
+            "{path} exists: give a new file, so that every delivery is a first copy"
+        )
+        .into());
+    }
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open_with(
         path,
         sync,
@@ -68,7 +76,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     body: &body,
                 };
                 if append {
-                    store.append(delivery).await.map_err(|err| err.to_string())?;
+                    let appended = store.append(delivery).await.map_err(|err| err.to_string())?;
+                    if !matches!(appended, Appended::Accepted(_)) {
+                        return Err("a distinct delivery was not appended".to_owned());
+                    }
                 } else {
                     let Claim::Claimed(lease) = store
                         .claim(delivery, Duration::from_secs(30))
