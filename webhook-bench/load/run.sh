@@ -42,6 +42,8 @@ fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=rounds.sh
+source "$here/rounds.sh"
 cd "$root"
 
 command -v "$WRK" >/dev/null || { echo "wrk not found: apt-get update && apt-get install -y wrk" >&2; exit 1; }
@@ -148,19 +150,11 @@ load() {
         'BEGIN { printf "%s %.1f\n", rps, t / hz * 1e6 / n }'
 }
 
-median() {
-    tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds, alternating order, PIN=$PIN"
 declare -A rps_runs cpu_runs
 for round in $(seq 1 "$ROUNDS"); do
-    order=("${servers[@]}")
-    if [ $((round % 2)) -eq 0 ]; then
-        # Even rounds run the servers in reverse order.
-        order=()
-        for ((i = ${#servers[@]} - 1; i >= 0; i--)); do order+=("${servers[$i]}"); done
-    fi
+    round_order "$round"
     for server in "${order[@]}"; do
         result=$(load "$server")
         read -r rps cpu <<<"$result"

@@ -23,6 +23,8 @@ PORT_BASE=${PORT_BASE:-38101}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=rounds.sh
+source "$here/rounds.sh"
 cd "$root"
 
 demo_key=$(sed -n 's/^pub const DEMO_TALKPLUS_API_KEY: &str = "\(.*\)";$/\1/p' src/server/config.rs)
@@ -82,18 +84,11 @@ echo "   all answer distinct signed deliveries"
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
-median() {
-    tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 echo "== unique_load, $CONNECTIONS connections, ${DURATION}s, $ROUNDS rounds, alternating order"
 declare -A rps_runs cpu_runs rejected
 for round in $(seq 1 "$ROUNDS"); do
-    order=("${servers[@]}")
-    if [ $((round % 2)) -eq 0 ]; then
-        order=()
-        for ((i = ${#servers[@]} - 1; i >= 0; i--)); do order+=("${servers[$i]}"); done
-    fi
+    round_order "$round"
     for server in "${order[@]}"; do
         before=$(ticks "${pid_of[$server]}")
         result=$(timeout 120 "$release/unique_load" "$(url "$server")" "$demo_key" "$DURATION" "$CONNECTIONS")
