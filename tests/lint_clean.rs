@@ -4,7 +4,7 @@
 //! Rustc's lints are forbidden, not only denied, so an expansion that silenced one with
 //! `allow` would not compile either. Clippy's pedantic lints are denied: the automatic
 //! registration of handlers (`linkme`) allows two of them in the code it generates.
-#![forbid(warnings, unused)]
+#![forbid(warnings, unused, unused_lifetimes, single_use_lifetimes)]
 #![deny(clippy::pedantic)]
 
 use std::sync::Arc;
@@ -35,6 +35,13 @@ async fn audit(_ev: TalkPlusEvent) {
     tokio::task::yield_now().await;
 }
 
+/// A type of the user's own, read as the named event.
+#[webhook_handler(event = "member_banned")]
+async fn on_member_banned_as_value(ev: serde_json::Value) {
+    assert!(ev["users"].is_array());
+    tokio::task::yield_now().await;
+}
+
 #[test]
 fn strict_lints_accept_the_expansion() {
     // A plain runtime: `#[tokio::test]` expands to `allow`s that `forbid` rejects.
@@ -52,7 +59,8 @@ async fn deliver_once() {
         counter.clone(),
     )
     .handler(on_member_banned)
-    .handler(audit);
+    .handler(audit)
+    .handler(on_member_banned_as_value);
     let body = br#"{"event":"member_banned","channel":{"id":"c"},"users":[{"id":"a"},{"id":"b"}]}"#;
     let mut headers = HeaderMap::new();
     let signature = talkplus::SIGNATURE.sign(b"key", body);
@@ -65,7 +73,7 @@ async fn deliver_once() {
         outcome,
         Outcome::Handled {
             event: "member_banned".into(),
-            handlers: 2
+            handlers: 3
         }
     );
     assert_eq!(counter.0.load(Ordering::SeqCst), 2);

@@ -206,6 +206,16 @@ fn expand(
         marker_provider.clone()
     };
 
+    // A custom event type that cannot be read from a body is reported once, by the first
+    // use of the impl, with `CustomEvent`'s message. As a plain bound on a concrete type
+    // it would be checked at the impl too (a second error); the binder defers the check,
+    // and naming its lifetime (`'static` already holds) keeps `unused_lifetimes` quiet.
+    let custom_bound = custom_name.is_some().then(|| {
+        quote_spanned! {event_ty.span()=>
+            where for<'__webhook> #event_ty: #krate_at_event::event::CustomEvent + '__webhook
+        }
+    });
+
     let all_types: Vec<&Type> = std::iter::once(event_ty)
         .chain(signature.extractors.iter().copied())
         .collect();
@@ -264,7 +274,7 @@ fn expand(
     // items raise lands there, the same one, and is shown once.
     let described = quote_spanned! {event_ty.span()=>
         #(#cfgs)*
-        impl #krate_at_event::handler::HandlerFn for #name::#marker {
+        impl #krate_at_event::handler::HandlerFn for #name::#marker #custom_bound {
             type Event = #parsed_event;
             const NAME: &'static str = #name_text;
             const PATH: &'static str = ::core::concat!(::core::module_path!(), "::", #name_text);
