@@ -195,6 +195,56 @@ async fn a_body_of_the_wrong_shape_is_400_and_a_dead_letter_naming_the_path() {
 }
 
 #[tokio::test]
+async fn a_verified_body_without_a_readable_event_name_is_400_and_a_dead_letter() {
+    let gate = Gate::open();
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let addr = serve(webhook_axum::webhook(dispatcher(&gate, &store))).await;
+    let client = reqwest::Client::new();
+    let bodies = [
+        ("hello", "expected value"),
+        (r#"{"channel":{"id":"c"}}"#, "event"),
+        ("[1,2]", "object"),
+    ];
+    for (body, _) in bodies {
+        let (headers, body) = signed(body.to_owned());
+        assert_eq!(post(&client, addr, headers, body).await.status(), 400);
+    }
+    // The same verified body again is the same delivery: still one record each.
+    let (headers, body) = signed("hello".to_owned());
+    assert_eq!(post(&client, addr, headers, body).await.status(), 400);
+
+    let mut dead = store.list(&Filter::default()).await.expect("list");
+    dead.sort_by_key(|record| record.id);
+    assert_eq!(dead.len(), bodies.len(), "{dead:?}");
+    for (record, (body, reason)) in dead.iter().zip(bodies) {
+        assert_eq!(record.state, DeliveryState::Dead);
+        assert_eq!(record.event, webhook_core::store::UNREADABLE_EVENT);
+        assert_eq!(record.event_shown(), "(unreadable body)");
+        let kept = store.get(record.id).await.expect("get").expect("kept");
+        assert_eq!(kept.body.as_deref(), Some(body.as_bytes()));
+        let error = record.last_error.as_deref().unwrap_or_default();
+        assert!(error.contains(reason), "{error}");
+    }
+    // Its delivery id is TalkPlus's: the signature, shortened.
+    assert!(
+        dead[0]
+            .shown_id
+            .as_deref()
+            .is_some_and(|id| id.ends_with('…'))
+    );
+    assert_eq!(gate.started(), 0);
+
+    // A replay reads the envelope again: it fails the same way, and stays a dead letter.
+    let inbox = Inbox::new(Arc::clone(&store));
+    inbox.serve(Arc::new(dispatcher(&gate, &store)));
+    assert_eq!(store.replay(dead[0].id).await, Ok(true));
+    assert_eq!(inbox.run_due().await, 1);
+    let record = store.get(dead[0].id).await.expect("get").expect("kept");
+    assert_eq!((record.state, record.attempts), (DeliveryState::Dead, 1));
+    assert_eq!(gate.started(), 0);
+}
+
+#[tokio::test]
 async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_nothing() {
     // Two instances sharing one store: the first runs a slow attempt with no budget, the
     // second receives the platform's retry with a short budget.

@@ -231,6 +231,27 @@ async fn a_known_event_of_the_wrong_shape_is_accepted_then_a_dead_letter_naming_
 }
 
 #[tokio::test]
+async fn a_verified_body_without_a_readable_event_name_is_400_and_a_dead_letter() {
+    let handler = Handler::new(true, 0);
+    let server = server(memory(), &handler, settings(3)).await;
+    let response = server.post(signed("not json".to_owned())).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(server.states().await, [DeliveryState::Dead]);
+    let record = &server.store.list(&Filter::default()).await.expect("list")[0];
+    assert_eq!(record.event_shown(), "(unreadable body)");
+    let kept = server
+        .store
+        .get(record.id)
+        .await
+        .expect("get")
+        .expect("kept");
+    assert_eq!(kept.body.as_deref(), Some(&b"not json"[..]));
+    let error = record.last_error.as_deref().unwrap_or_default();
+    assert!(error.contains("not a JSON object"), "{error}");
+    assert_eq!(handler.runs(), 0);
+}
+
+#[tokio::test]
 async fn what_is_not_verified_or_not_wanted_is_not_recorded() {
     let handler = Handler::new(true, 0);
     let server = server(memory(), &handler, settings(3)).await;

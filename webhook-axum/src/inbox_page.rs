@@ -292,7 +292,7 @@ async fn list(
                                     td { a href={ (base) "/deliveries/" (delivery.id) } { (delivery.id) } }
                                     td { (time(delivery.received_at)) }
                                     td { (delivery.provider) }
-                                    td { (delivery.event) }
+                                    td { (delivery.event_shown()) }
                                     td.state { (delivery.state.as_str()) }
                                     td { (delivery.attempts) }
                                     td.error { (shorten(delivery.last_error.as_deref().unwrap_or(""), 120)) }
@@ -334,7 +334,7 @@ async fn show(
             h1 { "Delivery " (delivery.id) }
             dl {
                 dt { "provider" } dd { (delivery.provider) }
-                dt { "event" } dd { (delivery.event) }
+                dt { "event" } dd { (delivery.event_shown()) }
                 dt { "state" } dd #state { (delivery.state.as_str()) }
                 dt { "attempts" } dd { (delivery.attempts) }
                 dt { "received" } dd { (time(delivery.received_at)) }
@@ -356,7 +356,7 @@ async fn show(
                 pre #error { (error) }
             }
             h2 { "Body" }
-            pre #body { (pretty_body(&delivery)) }
+            pre #body { (body_as_received(&delivery)) }
             (sign_out_form(base))
         },
     );
@@ -503,15 +503,13 @@ fn sign_out_form(base: &str) -> Markup {
     }
 }
 
-/// The body as indented JSON when it is JSON, else as it is (lossily decoded).
-fn pretty_body(delivery: &StoredDelivery) -> String {
-    let Some(body) = &delivery.body else {
-        return "(the store kept no body for this delivery)".to_owned();
-    };
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|value| serde_json::to_string_pretty(&value).ok())
-        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
+/// The body as received (what the signature covered), lossily decoded: re-serialising it
+/// would reorder keys, merge repeated ones and round numbers.
+fn body_as_received(delivery: &StoredDelivery) -> String {
+    match &delivery.body {
+        Some(body) => String::from_utf8_lossy(body).into_owned(),
+        None => "(the store kept no body for this delivery)".to_owned(),
+    }
 }
 
 fn time(at: SystemTime) -> String {

@@ -37,7 +37,7 @@
 //! | 200 OK | verified, but no handler wants this event (known or not) | is done: the event is acknowledged on purpose |
 //! | 200 OK | a copy of a delivery already handled (or, in inbox mode, already in the inbox) | is done |
 //! | 202 Accepted | inbox mode: verified and durably recorded; workers run the handlers | is done |
-//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or (inline mode) a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter. Inbox mode answers 202 before parsing, and its worker keeps such a delivery as a dead letter | should not retry: the same body can never succeed |
+//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or (inline mode) a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter. Inbox mode answers 202 before parsing a readable envelope's event, and its worker keeps such a delivery as a dead letter | should not retry: the same body can never succeed |
 //! | 401 Unauthorized | signature header missing, malformed or not matching; nothing was parsed and no handler ran | should not retry |
 //! | 405 Method Not Allowed | not `POST` | — |
 //! | 408 Request Timeout, `Connection: close` | the body did not arrive in full within the read timeout (10 s by default, [`Webhook::read_timeout`]), counted from the end of the headers; no handler ran and the connection is closed (headers that never finish are the server's to time out, see [`Webhook::read_timeout`]) | — |

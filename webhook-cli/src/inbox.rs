@@ -199,7 +199,7 @@ fn print_list(records: &[StoredDelivery]) {
             record.id,
             record.state.as_str(),
             record.provider,
-            record.event,
+            record.event_shown(),
             record.attempts,
             time(record.received_at),
         );
@@ -210,7 +210,7 @@ fn print_record(record: &StoredDelivery) {
     println!("id:          {}", record.id);
     println!("state:       {}", record.state);
     println!("provider:    {}", record.provider);
-    println!("event:       {}", record.event);
+    println!("event:       {}", record.event_shown());
     println!(
         "delivery id: {}",
         record.shown_id.as_deref().unwrap_or("(none)")
@@ -226,20 +226,17 @@ fn print_record(record: &StoredDelivery) {
         "last error:  {}",
         record.last_error.as_deref().unwrap_or("(none)")
     );
+    // The bytes as received (what the signature covered), not a re-serialisation, which
+    // would reorder keys, merge repeated ones and round numbers.
     match &record.body {
-        Some(body) => {
-            let pretty = serde_json::from_slice::<serde_json::Value>(body)
-                .ok()
-                .and_then(|value| serde_json::to_string_pretty(&value).ok());
-            match pretty {
-                Some(pretty) => println!("body:\n{pretty}"),
-                None => println!(
-                    "body ({} bytes, not JSON):\n{}",
-                    body.len(),
-                    String::from_utf8_lossy(body)
-                ),
-            }
-        }
+        Some(body) => match std::str::from_utf8(body) {
+            Ok(text) => println!("body ({} bytes, as received):\n{text}", body.len()),
+            Err(_) => println!(
+                "body ({} bytes, not UTF-8; invalid bytes shown as U+FFFD):\n{}",
+                body.len(),
+                String::from_utf8_lossy(body)
+            ),
+        },
         None => println!("body:        (not kept)"),
     }
 }

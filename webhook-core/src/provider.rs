@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 
 use crate::envelope::{self, EventNameSource, NestedName};
 use crate::event::Event;
@@ -73,28 +73,45 @@ pub trait Provider: Send + Sync + Sized + 'static {
     ) -> Result<VerifiedDelivery<'a, Self>, DeliveryError> {
         let (scheme, signature) = verifier.verify_header(headers, body)?;
         let text = payload::utf8(body)?;
-        let body_field = match Self::DELIVERY_ID {
-            DeliveryIdSource::BodyField(field) => Some(field),
-            _ => None,
-        };
-        let source = EventNameSource {
-            field: Self::EVENT_FIELD,
-            nested: Self::NESTED_EVENT_NAME,
-        };
-        let envelope = envelope::read(text, source, body_field)?;
-        let delivery_id = match Self::DELIVERY_ID {
-            DeliveryIdSource::None => None,
-            DeliveryIdSource::BodyField(_) => envelope.delivery_id,
-            DeliveryIdSource::Header(name) => header_text(headers, name),
-            DeliveryIdSource::Signature => signature.to_str().ok().map(Cow::Borrowed),
-        };
+        let envelope = read_envelope::<Self>(text)?;
         Ok(VerifiedDelivery {
             event_name: envelope.event,
-            delivery_id,
+            delivery_id: delivery_id::<Self>(headers, signature, envelope.delivery_id),
             scheme,
             body: text,
             provider: PhantomData,
         })
+    }
+}
+
+/// Reads the envelope (event name, and the delivery id field met on the way) of a body laid
+/// out as `P`'s.
+pub(crate) fn read_envelope<P: Provider>(
+    text: &str,
+) -> Result<envelope::Envelope<'_>, PayloadError> {
+    let body_field = match P::DELIVERY_ID {
+        DeliveryIdSource::BodyField(field) => Some(field),
+        _ => None,
+    };
+    let source = EventNameSource {
+        field: P::EVENT_FIELD,
+        nested: P::NESTED_EVENT_NAME,
+    };
+    envelope::read(text, source, body_field)
+}
+
+/// The id of a delivery, from where `P` puts it; `from_body` is the body's id field when
+/// it was read.
+pub(crate) fn delivery_id<'a, P: Provider>(
+    headers: &'a HeaderMap,
+    signature: &'a HeaderValue,
+    from_body: Option<Cow<'a, str>>,
+) -> Option<Cow<'a, str>> {
+    match P::DELIVERY_ID {
+        DeliveryIdSource::None => None,
+        DeliveryIdSource::BodyField(_) => from_body,
+        DeliveryIdSource::Header(name) => header_text(headers, name),
+        DeliveryIdSource::Signature => signature.to_str().ok().map(Cow::Borrowed),
     }
 }
 

@@ -26,6 +26,7 @@ use crate::handler::{
 use crate::provider::{DeliveryError, DeliveryIdSource, Provider};
 use crate::store::{
     DeliveryKey, Lease, MemoryStore, NewDelivery, Settlement, Store, StoredDelivery,
+    UNREADABLE_EVENT,
 };
 use crate::verify::Verifier;
 use routing::{Routed, StartError};
@@ -328,7 +329,12 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     async fn dispatch_inline(&self, headers: &HeaderMap, body: &Bytes) -> Outcome {
         let verified = match self.verify(headers, body, self.store.is_some()) {
             Ok(verified) => verified,
-            Err(outcome) => return outcome,
+            Err(outcome) => {
+                if let (Outcome::BadPayload(err), Some(store)) = (&outcome, &self.store) {
+                    Box::pin(self.keep_unreadable(store.as_ref(), headers, body, err)).await;
+                }
+                return outcome;
+            }
         };
         if !self.routes.wants(verified.route) {
             return Outcome::Ignored {
@@ -577,6 +583,55 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         outcome
     }
 
+    /// Keeps a delivery whose signature verified but whose envelope cannot be read (not
+    /// UTF-8, not JSON, no event name) as a dead letter with an empty event name; a
+    /// worker reads its envelope again when it is replayed.
+    pub(crate) async fn keep_unreadable(
+        &self,
+        store: &dyn Store,
+        headers: &HeaderMap,
+        body: &Bytes,
+        error: &crate::PayloadError,
+    ) {
+        // Checked a moment ago; checked again only on this rare path, for the scheme and
+        // the signature (TalkPlus's delivery id).
+        let Ok((scheme, signature)) = self.verifier.verify_header(headers, body) else {
+            return;
+        };
+        let from_body = match P::DELIVERY_ID {
+            DeliveryIdSource::BodyField(field) => std::str::from_utf8(body)
+                .ok()
+                .and_then(|text| crate::envelope::find_string(text, field)),
+            _ => None,
+        };
+        let id = crate::provider::delivery_id::<P>(headers, signature, from_body);
+        let key = DeliveryKey::new(P::NAME, id.as_deref(), body);
+        let shown_id = id.as_deref().map(|id| P::DELIVERY_ID.shown(id));
+        let record = NewDelivery {
+            key: &key,
+            provider: P::NAME,
+            event: UNREADABLE_EVENT,
+            shown_id: shown_id.as_deref(),
+            scheme: scheme.name,
+            received_at: SystemTime::now(),
+            body,
+        };
+        match store
+            .reject(record, &Outcome::BadPayload(error.clone()).to_string())
+            .await
+        {
+            Ok(()) => {
+                crate::metrics::dead_letter(P::NAME, UNREADABLE_EVENT);
+                tracing::warn!(
+                    "kept as a dead letter: its verified body has no readable event name"
+                );
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not keep a verified delivery whose body cannot be read")
+            }
+        }
+    }
+
     /// Keeps a delivery that can never be handled as a dead letter.
     async fn keep_rejected(
         &self,
@@ -649,23 +704,33 @@ impl<P: Provider, S: Send + Sync + 'static> Runner for Dispatcher<P, S> {
             if let Some(shown) = &record.shown_id {
                 span.record("delivery_id", shown.as_str());
             }
-            let (event, route) = self.routes.route(Cow::Borrowed(&record.event));
             let Some(body) = &record.body else {
                 return Outcome::BadPayload(crate::payload::PayloadError::NotJson {
                     reason: "the store kept no body for this delivery".to_owned(),
                 });
             };
-            if !self.routes.wants(route) {
-                return Outcome::Ignored { event };
-            }
             let text = match crate::payload::utf8(body) {
                 Ok(text) => text,
                 Err(err) => return Outcome::BadPayload(err),
             };
+            // A body kept because its envelope could not be read is read again: it fails
+            // the same way, unless this version reads what the one that kept it could not.
+            let name = if record.event == UNREADABLE_EVENT {
+                match crate::provider::read_envelope::<P>(text) {
+                    Ok(envelope) => envelope.event,
+                    Err(err) => return Outcome::BadPayload(err),
+                }
+            } else {
+                Cow::Borrowed(record.event.as_str())
+            };
+            let (event, route) = self.routes.route(name);
+            if !self.routes.wants(route) {
+                return Outcome::Ignored { event };
+            }
             let info = || {
                 DeliveryInfo::new(DeliveryFacts {
                     provider: P::NAME,
-                    event_name: record.event.clone(),
+                    event_name: event.to_string(),
                     delivery_id: record.shown_id.clone(),
                     key: Some(record.key.clone()),
                     scheme: "stored",

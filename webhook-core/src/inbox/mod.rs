@@ -200,7 +200,9 @@ impl Inbox {
     /// [`Outcome::Duplicate`] for a copy already recorded, [`Outcome::Ignored`] when no
     /// handler wants it, [`Outcome::InboxFull`] or [`Outcome::StoreUnavailable`] (503)
     /// when it cannot be recorded now. The body is not parsed here: a body that does not
-    /// have its event's shape becomes a dead letter when a worker reads it.
+    /// have its event's shape becomes a dead letter when a worker reads it. A verified body
+    /// with no readable event name is [`Outcome::BadPayload`] (400), kept as a dead letter
+    /// at once.
     pub async fn accept<P: Provider, S: Send + Sync + 'static>(
         &self,
         dispatcher: &Dispatcher<P, S>,
@@ -220,7 +222,14 @@ impl Inbox {
     ) -> Outcome {
         let verified = match dispatcher.verify(headers, body, true) {
             Ok(verified) => verified,
-            Err(outcome) => return outcome,
+            Err(outcome) => {
+                if let Outcome::BadPayload(err) = &outcome {
+                    dispatcher
+                        .keep_unreadable(self.shared.store.as_ref(), headers, body, err)
+                        .await;
+                }
+                return outcome;
+            }
         };
         let Some(key) = &verified.key else {
             return Outcome::StoreUnavailable {

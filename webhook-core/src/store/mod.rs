@@ -97,6 +97,11 @@ impl fmt::Display for DeliveryKey {
     }
 }
 
+/// The event name of a delivery kept although its verified body has no readable event
+/// name (not UTF-8, not JSON, no event field): a dead letter whose envelope is read again
+/// when it is replayed.
+pub const UNREADABLE_EVENT: &str = "";
+
 /// A verified delivery about to be recorded.
 #[derive(Debug, Clone, Copy)]
 pub struct NewDelivery<'a> {
@@ -168,7 +173,7 @@ pub struct StoredDelivery {
     pub key: DeliveryKey,
     /// The provider's name.
     pub provider: String,
-    /// The event name.
+    /// The event name; [`UNREADABLE_EVENT`] when the body had none that could be read.
     pub event: String,
     /// The platform's delivery id, in a form safe to show.
     pub shown_id: Option<String>,
@@ -189,6 +194,18 @@ pub struct StoredDelivery {
     pub last_error: Option<String>,
     /// When the record last changed.
     pub updated_at: SystemTime,
+}
+
+impl StoredDelivery {
+    /// The event name as people read it: `(unreadable body)` for [`UNREADABLE_EVENT`].
+    #[must_use]
+    pub fn event_shown(&self) -> &str {
+        if self.event == UNREADABLE_EVENT {
+            "(unreadable body)"
+        } else {
+            &self.event
+        }
+    }
 }
 
 impl fmt::Debug for StoredDelivery {
