@@ -327,6 +327,50 @@ async fn stateless_amity_dispatcher_with_metadata() {
     );
 }
 
+#[webhook_handler]
+async fn journal_every_amity_event(
+    _ev: amity::AmityEvent,
+    info: DeliveryInfo,
+    Shared(journal): Shared<Journal>,
+) {
+    journal.write(info.event_name());
+}
+
+#[tokio::test]
+async fn amity_events_sharing_a_request_id_are_each_handled_and_each_deduplicated() {
+    // Every example of Amity's documentation gives its events one requestId: the id alone
+    // would make the second event a copy of the first, and lose it.
+    let journal = Journal::default();
+    let dispatcher = Dispatcher::new(Amity::verifier(["secret"]).expect("valid"), journal.clone())
+        .handler(journal_every_amity_event);
+    let deliver = |event: &str| {
+        let body = format!(
+            r#"{{"requestId":"shared-req","event":"{event}","data":{{"channel":{{"channelId":"c"}},"userIds":["B"]}}}}"#
+        );
+        let mut headers = HeaderMap::new();
+        let signature = amity::SIGNATURE.sign(b"secret", body.as_bytes());
+        headers.insert(
+            "x-amity-signature",
+            HeaderValue::from_str(&signature).expect("base64"),
+        );
+        dispatcher.dispatch(headers, Bytes::from(body))
+    };
+    assert!(matches!(
+        deliver("channel.didJoin").await,
+        Outcome::Handled { .. }
+    ));
+    assert!(matches!(
+        deliver("channel.didCreate").await,
+        Outcome::Handled { .. }
+    ));
+    // The platform's retry of either is still a copy.
+    assert!(matches!(
+        deliver("channel.didJoin").await,
+        Outcome::Duplicate { .. }
+    ));
+    assert_eq!(journal.lines(), ["channel.didJoin", "channel.didCreate"]);
+}
+
 #[tokio::test]
 async fn an_annotated_handler_is_still_an_ordinary_function() {
     let journal = Journal::default();

@@ -71,23 +71,41 @@ mod memory {
     }
 
     #[test]
-    fn keys_hash_the_delivery_id_or_the_body() {
-        let by_id = DeliveryKey::new("amity", Some("req-1"), b"{}");
+    fn keys_hash_the_delivery_id_and_event_or_the_body() {
+        let by_id = DeliveryKey::new("amity", Some("req-1"), "channel.didJoin", b"{}");
         assert_eq!(
             by_id,
-            DeliveryKey::new("amity", Some("req-1"), b"other body")
+            DeliveryKey::new("amity", Some("req-1"), "channel.didJoin", b"other body")
         );
         assert!(by_id.as_str().starts_with("amity:"), "{by_id}");
         assert!(!by_id.as_str().contains("req-1"), "ids are hashed: {by_id}");
-        let by_body = DeliveryKey::new("amity", None, b"{}");
-        assert!(by_body.as_str().starts_with("amity:body:"), "{by_body}");
-        assert_ne!(by_body, DeliveryKey::new("amity", None, b"{} "));
+        // One request id, two events: two deliveries.
         assert_ne!(
-            DeliveryKey::new("talkplus", Some("x"), b""),
-            DeliveryKey::new("amity", Some("x"), b"")
+            by_id,
+            DeliveryKey::new("amity", Some("req-1"), "channel.didCreate", b"{}")
+        );
+        // The separator keeps id and event apart.
+        assert_ne!(
+            DeliveryKey::new("amity", Some("req-1c"), "hannel.didJoin", b""),
+            DeliveryKey::new("amity", Some("req-1"), "channel.didJoin", b"")
+        );
+        let by_body = DeliveryKey::new("amity", None, "channel.didJoin", b"{}");
+        assert!(by_body.as_str().starts_with("amity:body:"), "{by_body}");
+        assert_ne!(
+            by_body,
+            DeliveryKey::new("amity", None, "channel.didJoin", b"{} ")
+        );
+        assert_ne!(
+            DeliveryKey::new("talkplus", Some("x"), "e", b""),
+            DeliveryKey::new("amity", Some("x"), "e", b"")
         );
         let huge = "x".repeat(100_000);
-        assert!(DeliveryKey::new("custom", Some(&huge), b"").as_str().len() < 64);
+        assert!(
+            DeliveryKey::new("custom", Some(&huge), &huge, b"")
+                .as_str()
+                .len()
+                < 64
+        );
     }
 }
 

@@ -25,7 +25,7 @@ async fn two_instances_sharing_redis_run_a_delivery_once() {
     let signature = headers
         .get("x-talkplus-signature")
         .and_then(|value| value.to_str().ok());
-    let key = DeliveryKey::new("talkplus", signature, &body);
+    let key = DeliveryKey::new("talkplus", signature, "member_banned", &body);
     let record = webhook_core::store::NewDelivery {
         key: &key,
         provider: "talkplus",

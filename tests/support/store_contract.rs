@@ -23,7 +23,7 @@ pub(crate) struct Sample {
 impl Sample {
     pub(crate) fn new(provider: &'static str, tag: &str) -> Self {
         Self {
-            key: DeliveryKey::new(provider, Some(tag), b""),
+            key: DeliveryKey::new(provider, Some(tag), "member_banned", b""),
             provider,
             body: Bytes::from(format!(r#"{{"event":"member_banned","tag":"{tag}"}}"#)),
         }

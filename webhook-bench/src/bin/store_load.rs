@@ -65,7 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let body = Bytes::from(format!(
                     r#"{{"event":"member_banned","channel":{{"id":"c-{task}-{n}"}},"users":[{{"id":"troll"}}],"padding":"{padding}"}}"#
                 ));
-                let key = DeliveryKey::new("talkplus", None, &body);
+                let key = DeliveryKey::new("talkplus", None, "message", &body);
                 let delivery = NewDelivery {
                     key: &key,
                     provider: "talkplus",

@@ -457,7 +457,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 }
                 (None, _) => None,
             };
-            DeliveryKey::new(P::NAME, id.as_deref(), body)
+            DeliveryKey::new(P::NAME, id.as_deref(), &verified.event, body)
         });
         Ok(Verified { key, ..verified })
     }
@@ -605,7 +605,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             _ => None,
         };
         let id = crate::provider::delivery_id::<P>(headers, signature, from_body);
-        let key = DeliveryKey::new(P::NAME, id.as_deref(), body);
+        let key = DeliveryKey::new(P::NAME, id.as_deref(), UNREADABLE_EVENT, body);
         let shown_id = id.as_deref().map(|id| P::DELIVERY_ID.shown(id));
         let record = NewDelivery {
             key: &key,

@@ -596,7 +596,7 @@ mod tests {
         let store = MemoryStore::with_limits(2, Duration::from_secs(60));
         let body = Bytes::from_static(b"{}");
         let keys: Vec<DeliveryKey> = (0..3)
-            .map(|n| DeliveryKey::new("talkplus", Some(&n.to_string()), b""))
+            .map(|n| DeliveryKey::new("talkplus", Some(&n.to_string()), "message", b""))
             .collect();
         let lease = Duration::from_secs(60);
         let first = store.claim(delivery(&keys[0], &body), lease).await;
@@ -628,7 +628,7 @@ mod tests {
     async fn a_handled_delivery_keeps_its_record_but_not_its_body() {
         let store = MemoryStore::new();
         let body = Bytes::from_static(b"{\"event\":\"x\"}");
-        let key = DeliveryKey::new("talkplus", Some("id"), b"");
+        let key = DeliveryKey::new("talkplus", Some("id"), "message", b"");
         let Ok(Claim::Claimed(lease)) = store
             .claim(delivery(&key, &body), Duration::from_secs(5))
             .await

@@ -53,20 +53,32 @@ use sha2::{Digest as _, Sha256};
 pub use memory::MemoryStore;
 
 /// Identifies one delivery across the platform's retries: `provider:` and the first 128
-/// bits of a SHA-256 of the platform's delivery id, or `provider:body:` and a SHA-256 of
-/// the verified body when the platform sends no id.
+/// bits of a SHA-256 of the platform's delivery id with the event name, or
+/// `provider:body:` and a SHA-256 of the verified body when the platform sends no id.
 ///
-/// The id is hashed so that a key has a bounded length whatever a header carries, and so
-/// that a delivery id which is a signature (TalkPlus) never reaches a store in clear.
+/// The event name is part of the key because an id is not always one per delivery:
+/// Amity's `requestId` names a request, and every example of its documentation gives
+/// different events the same one. A retry repeats both. The id is hashed so that a key
+/// has a bounded length whatever a header carries, and so that a delivery id which is a
+/// signature (TalkPlus) never reaches a store in clear.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeliveryKey(String);
 
 impl DeliveryKey {
-    /// The key of a delivery of `provider` with the platform's `delivery_id`, else its body.
+    /// The key of a delivery of `provider` and `event` with the platform's `delivery_id`,
+    /// else of its body.
     #[must_use]
-    pub fn new(provider: &str, delivery_id: Option<&str>, body: &[u8]) -> Self {
+    pub fn new(provider: &str, delivery_id: Option<&str>, event: &str, body: &[u8]) -> Self {
         let (kind, digest) = match delivery_id {
-            Some(id) => ("", Sha256::digest(id.as_bytes())),
+            // The separator cannot occur in either: an id and an event name are text.
+            Some(id) => (
+                "",
+                Sha256::new()
+                    .chain_update(id.as_bytes())
+                    .chain_update([0])
+                    .chain_update(event.as_bytes())
+                    .finalize(),
+            ),
             None => ("body:", Sha256::digest(body)),
         };
         Self(format!("{provider}:{kind}{}", hex::encode(&digest[..16])))

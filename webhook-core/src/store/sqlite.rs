@@ -849,7 +849,12 @@ mod tests {
     #[tokio::test]
     async fn a_file_of_the_first_schema_is_upgraded_and_keeps_its_records() {
         let path = path("upgrade");
-        let key = DeliveryKey::new("talkplus", Some("handled-before-the-upgrade"), b"");
+        let key = DeliveryKey::new(
+            "talkplus",
+            Some("handled-before-the-upgrade"),
+            "member_banned",
+            b"",
+        );
         {
             let old = Connection::open(&path).expect("create");
             old.execute_batch(
