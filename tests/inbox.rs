@@ -178,12 +178,25 @@ async fn answers_202_once_recorded_and_workers_run_the_handlers_after() {
         "accepted: recorded in the inbox\n"
     );
     let copy = server.post(delivery("slow")).await;
-    assert_eq!(copy.status(), 200, "a copy is acknowledged");
+    assert_eq!(copy.status(), 202, "a copy is acknowledged");
+    assert_eq!(
+        copy.text().await.expect("reply"),
+        "accepted: already in the inbox\n",
+        "not 'already handled': it has not run yet"
+    );
     eventually(async || handler.runs() == 1).await;
     assert_eq!(handler.succeeded(), 0);
     handler.gate.add_permits(10);
     eventually(async || server.states().await == [DeliveryState::Done]).await;
     assert_eq!((handler.runs(), handler.succeeded()), (1, 1));
+    // Once handled, a copy is a duplicate.
+    let late = server.post(delivery("slow")).await;
+    assert_eq!(late.status(), 200);
+    assert_eq!(
+        late.text().await.expect("reply"),
+        "acknowledged: already handled\n"
+    );
+    assert_eq!(handler.runs(), 1);
 }
 
 #[tokio::test]
@@ -207,6 +220,16 @@ async fn a_handler_failing_once_is_retried_and_one_always_failing_ends_dead() {
     let error = broken.last_error.as_deref().unwrap_or_default();
     assert!(error.contains("broken fails attempt 3"), "{error}");
     assert_eq!(handler.runs(), 5);
+
+    // The platform's retry of a dead letter puts it back to pending: it runs again.
+    let retry = server.post(delivery("broken")).await;
+    assert_eq!(retry.status(), 202);
+    assert_eq!(
+        retry.text().await.expect("reply"),
+        "accepted: already in the inbox\n"
+    );
+    eventually(async || handler.runs() == 6).await;
+    eventually(async || server.states().await == [DeliveryState::Done, DeliveryState::Dead]).await;
 }
 
 #[tokio::test]

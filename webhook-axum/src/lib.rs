@@ -35,9 +35,9 @@
 //! |---|---|---|
 //! | 200 OK | every handler succeeded | is done |
 //! | 200 OK | verified, but no handler wants this event (known or not) | is done: the event is acknowledged on purpose |
-//! | 200 OK | a copy of a delivery already handled (or, in inbox mode, already in the inbox) | is done |
-//! | 202 Accepted | inbox mode: verified and durably recorded; workers run the handlers | is done |
-//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or (inline mode) a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter. Inbox mode answers 202 before parsing a readable envelope's event, and its worker keeps such a delivery as a dead letter | should not retry: the same body can never succeed |
+//! | 200 OK | a copy of a delivery already handled | is done |
+//! | 202 Accepted | inbox mode: verified and durably recorded (or a copy of a delivery still in the inbox); workers run the handlers | is done |
+//! | 400 Bad Request | verified, but the body is not UTF-8 JSON, has no string `event` field, or (inline mode) a handled event does not have its documented shape; the reply names the JSON path and expected type; with a store, the delivery is kept as a dead letter. Inbox mode answers 400 only for a body with no readable event name (kept as a dead letter); one of the wrong shape is answered 202 before parsing, and its worker keeps it as a dead letter | should not retry: the same body can never succeed |
 //! | 401 Unauthorized | signature header missing, malformed or not matching; nothing was parsed and no handler ran | should not retry |
 //! | 405 Method Not Allowed | not `POST` | — |
 //! | 408 Request Timeout, `Connection: close` | the body did not arrive in full within the read timeout (10 s by default, [`Webhook::read_timeout`]), counted from the end of the headers; no handler ran and the connection is closed (headers that never finish are the server's to time out, see [`Webhook::read_timeout`]) | — |
@@ -358,6 +358,7 @@ fn respond(outcome: &Outcome) -> Response {
         Outcome::Handled { .. }
         | Outcome::Ignored { .. }
         | Outcome::Duplicate { .. }
+        | Outcome::AlreadyQueued { .. }
         | Outcome::Accepted { .. } => tracing::debug!(%outcome, "delivery acknowledged"),
         Outcome::Unauthorized(err) => log_limit::refused!(
             Refusal::Unauthorized,
@@ -371,7 +372,8 @@ fn respond(outcome: &Outcome) -> Response {
             log_limit::refused!(Refusal::Stale, warn, %outcome, "delivery refused: too old");
         }
         Outcome::HandlerFailed { .. } => {
-            tracing::error!(%outcome, "delivery failed: the platform should retry");
+            // Not "the platform retries": TalkPlus never retries a 5xx.
+            tracing::error!(%outcome, "delivery failed: answered 500");
         }
         _ => log_limit::refused!(
             Refusal::NotNow,

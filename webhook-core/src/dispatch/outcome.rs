@@ -38,9 +38,16 @@ pub enum Outcome {
         /// The event name.
         event: EventName,
     },
-    /// An earlier copy of the same delivery was handled, or (inbox mode) is already in the
-    /// inbox: acknowledged without running the handlers again.
+    /// An earlier copy of the same delivery was handled: acknowledged without running the
+    /// handlers again.
     Duplicate {
+        /// The event name.
+        event: EventName,
+    },
+    /// Inbox mode: an earlier copy of the same delivery is in the inbox and not handled
+    /// yet (pending, running, or a dead letter, which this copy puts back to pending):
+    /// acknowledged, its workers run it once.
+    AlreadyQueued {
         /// The event name.
         event: EventName,
     },
@@ -106,6 +113,7 @@ impl Outcome {
             Self::Stale { event, .. }
             | Self::Ignored { event }
             | Self::Duplicate { event }
+            | Self::AlreadyQueued { event }
             | Self::InProgress { event }
             | Self::StoreUnavailable { event, .. }
             | Self::Accepted { event }
@@ -116,7 +124,7 @@ impl Outcome {
     }
 
     /// Whether the platform should consider the delivery done: handled, ignored, a
-    /// duplicate of a handled one, or recorded in the inbox.
+    /// duplicate of a handled one, or recorded in the inbox (now or by an earlier copy).
     #[must_use]
     pub fn is_acknowledged(&self) -> bool {
         self.status().is_success()
@@ -127,7 +135,7 @@ impl Outcome {
     /// | status | outcomes |
     /// |---|---|
     /// | 200 | `Handled`, `Ignored`, `Duplicate` |
-    /// | 202 | `Accepted` |
+    /// | 202 | `Accepted`, `AlreadyQueued` |
     /// | 400 | `BadPayload` |
     /// | 401 | `Unauthorized` |
     /// | 422 | `Stale` |
@@ -137,7 +145,7 @@ impl Outcome {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Handled { .. } | Self::Ignored { .. } | Self::Duplicate { .. } => StatusCode::OK,
-            Self::Accepted { .. } => StatusCode::ACCEPTED,
+            Self::Accepted { .. } | Self::AlreadyQueued { .. } => StatusCode::ACCEPTED,
             Self::BadPayload(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Stale { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -163,6 +171,7 @@ impl Outcome {
             Self::Stale { .. } => "stale",
             Self::Ignored { .. } => "ignored",
             Self::Duplicate { .. } => "duplicate",
+            Self::AlreadyQueued { .. } => "already_queued",
             Self::InProgress { .. } => "in_progress",
             Self::StoreUnavailable { .. } => "store_unavailable",
             Self::Accepted { .. } => "accepted",
@@ -181,6 +190,7 @@ impl Outcome {
             Self::Ignored { .. } => "acknowledged: no handler for this event\n".to_owned(),
             Self::Duplicate { .. } => "acknowledged: already handled\n".to_owned(),
             Self::Accepted { .. } => "accepted: recorded in the inbox\n".to_owned(),
+            Self::AlreadyQueued { .. } => "accepted: already in the inbox\n".to_owned(),
             Self::Unauthorized(err) => format!("unauthorized: {err}\n"),
             Self::BadPayload(err) => format!("bad payload: {err}\n"),
             Self::Stale { .. } => format!("refused: {self}\n"),
@@ -209,6 +219,9 @@ impl fmt::Display for Outcome {
             }
             Self::StoreUnavailable { event, reason } => write!(f, "`{event}`: {reason}"),
             Self::Accepted { event } => write!(f, "accepted `{event}` into the inbox"),
+            Self::AlreadyQueued { event } => {
+                write!(f, "`{event}` is already in the inbox, not handled yet")
+            }
             Self::InboxFull { event } => {
                 write!(f, "`{event}`: the inbox is full or shutting down")
             }

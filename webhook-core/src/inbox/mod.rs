@@ -35,7 +35,9 @@ use tracing::Instrument as _;
 
 use crate::dispatch::{Dispatcher, Outcome, Runner, settle};
 use crate::provider::Provider;
-use crate::store::{Appended, Lease, Retention, Settlement, Store, StoreError, StoredDelivery};
+use crate::store::{
+    Appended, DeliveryState, Lease, Retention, Settlement, Store, StoreError, StoredDelivery,
+};
 
 /// How an inbox runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,7 +199,8 @@ impl Inbox {
     /// Inbox mode's receipt of a delivery: verifies it, and when a handler wants its event,
     /// records it as pending and wakes a worker. The answer to give the platform:
     /// [`Outcome::Accepted`] (202) once the delivery is in the store,
-    /// [`Outcome::Duplicate`] for a copy already recorded, [`Outcome::Ignored`] when no
+    /// [`Outcome::AlreadyQueued`] (202) for a copy of one in the inbox (a dead letter's is
+    /// put back to pending), [`Outcome::Duplicate`] (200) for a copy of a handled one, [`Outcome::Ignored`] when no
     /// handler wants it, [`Outcome::InboxFull`] or [`Outcome::StoreUnavailable`] (503)
     /// when it cannot be recorded now. The body is not parsed here: a body that does not
     /// have its event's shape becomes a dead letter when a worker reads it. A verified body
@@ -257,12 +260,13 @@ impl Inbox {
                 self.shared.wake.notify_one();
                 Outcome::Accepted { event }
             }
+            Ok(Appended::Duplicate(DeliveryState::Done)) => Outcome::Duplicate { event },
             Ok(Appended::Duplicate(state)) => {
-                if state == crate::store::DeliveryState::Dead {
+                if state == DeliveryState::Dead {
                     // The platform's retry of a dead letter runs it again.
                     self.shared.wake.notify_one();
                 }
-                Outcome::Duplicate { event }
+                Outcome::AlreadyQueued { event }
             }
             Err(err) => Outcome::StoreUnavailable {
                 event,
