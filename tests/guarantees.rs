@@ -219,7 +219,7 @@ async fn a_verified_body_without_a_readable_event_name_is_400_and_a_dead_letter(
     for (record, (body, reason)) in dead.iter().zip(bodies) {
         assert_eq!(record.state, DeliveryState::Dead);
         assert_eq!(record.event, webhook_core::store::UNREADABLE_EVENT);
-        assert_eq!(record.event_shown(), "(unreadable body)");
+        assert_eq!(record.event_shown(), "(unreadable)");
         let kept = store.get(record.id).await.expect("get").expect("kept");
         assert_eq!(kept.body.as_deref(), Some(body.as_bytes()));
         let error = record.last_error.as_deref().unwrap_or_default();

@@ -261,7 +261,7 @@ async fn a_verified_body_without_a_readable_event_name_is_400_and_a_dead_letter(
     assert_eq!(response.status(), 400);
     assert_eq!(server.states().await, [DeliveryState::Dead]);
     let record = &server.store.list(&Filter::default()).await.expect("list")[0];
-    assert_eq!(record.event_shown(), "(unreadable body)");
+    assert_eq!(record.event_shown(), "(unreadable)");
     let kept = server
         .store
         .get(record.id)

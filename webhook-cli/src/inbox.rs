@@ -17,14 +17,10 @@ pub(crate) struct StoreArgs {
     /// The server's embedded store (its `WEBHOOK_STORE`, `webhook-inbox.db` by default).
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "redis")]
     store: Option<std::path::PathBuf>,
-    /// The server's Redis (its `REDIS_URL`).
-    #[arg(
-        long,
-        global = true,
-        value_name = "URL",
-        env = "REDIS_URL",
-        hide_env_values = true
-    )]
+    /// The server's Redis (its `REDIS_URL`). Without `--store` or `--redis`, the
+    /// `REDIS_URL` environment variable is used when set: an explicit `--store` wins over
+    /// it.
+    #[arg(long, global = true, value_name = "URL")]
     redis: Option<String>,
     /// The Redis key prefix the server uses.
     #[arg(long, global = true, default_value = "webhook:")]
@@ -101,7 +97,12 @@ impl From<State> for DeliveryState {
 }
 
 fn open(args: &StoreArgs) -> Result<Arc<dyn Store>, String> {
-    match (&args.store, &args.redis) {
+    // Not clap's `env`: a variable would then conflict with an explicit `--store`.
+    let from_environment = std::env::var("REDIS_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    let redis = args.redis.as_ref().or(from_environment.as_ref());
+    match (&args.store, redis) {
         (Some(path), _) => {
             if !path.exists() {
                 return Err(format!(
@@ -152,7 +153,7 @@ pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, 
         },
         Command::Replay { id: Some(id), .. } => {
             if store.replay(id).await.map_err(failed)? {
-                println!("delivery {id} is pending again; the server's workers will run it");
+                outln!("delivery {id} is pending again; the server's workers will run it");
                 Ok(ExitCode::SUCCESS)
             } else {
                 Err(format!(
@@ -162,7 +163,7 @@ pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, 
         }
         Command::Replay { id: None, .. } => {
             let replayed = store.replay_dead().await.map_err(failed)?;
-            println!("{replayed} dead letters are pending again");
+            outln!("{replayed} dead letters are pending again");
             Ok(ExitCode::SUCCESS)
         }
         Command::Purge { which } => {
@@ -172,7 +173,7 @@ pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, 
                 Which::Settled => Purge::Settled,
             };
             let purged = store.purge(which).await.map_err(failed)?;
-            println!("deleted {purged} deliveries");
+            outln!("deleted {purged} deliveries");
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -184,17 +185,22 @@ fn time(at: SystemTime) -> String {
 
 fn print_list(records: &[StoredDelivery]) {
     if records.is_empty() {
-        println!("no deliveries");
+        outln!("no deliveries");
         return;
     }
-    println!(
+    outln!(
         "{:>6}  {:<7}  {:<8}  {:<24}  {:>8}  {:<20}  last error",
-        "id", "state", "provider", "event", "attempts", "received"
+        "id",
+        "state",
+        "provider",
+        "event",
+        "attempts",
+        "received"
     );
     for record in records {
         let error = record.last_error.as_deref().unwrap_or("");
         let error: String = error.chars().take(100).collect();
-        println!(
+        outln!(
             "{:>6}  {:<7}  {:<8}  {:<24}  {:>8}  {:<20}  {error}",
             record.id,
             record.state.as_str(),
@@ -207,22 +213,22 @@ fn print_list(records: &[StoredDelivery]) {
 }
 
 fn print_record(record: &StoredDelivery) {
-    println!("id:          {}", record.id);
-    println!("state:       {}", record.state);
-    println!("provider:    {}", record.provider);
-    println!("event:       {}", record.event_shown());
-    println!(
+    outln!("id:          {}", record.id);
+    outln!("state:       {}", record.state);
+    outln!("provider:    {}", record.provider);
+    outln!("event:       {}", record.event_shown());
+    outln!(
         "delivery id: {}",
         record.shown_id.as_deref().unwrap_or("(none)")
     );
-    println!("verified by: {}", record.scheme);
-    println!("received:    {}", time(record.received_at));
-    println!("attempts:    {}", record.attempts);
+    outln!("verified by: {}", record.scheme);
+    outln!("received:    {}", time(record.received_at));
+    outln!("attempts:    {}", record.attempts);
     if let Some(next) = record.next_attempt_at {
-        println!("next:        {}", time(next));
+        outln!("next:        {}", time(next));
     }
-    println!("updated:     {}", time(record.updated_at));
-    println!(
+    outln!("updated:     {}", time(record.updated_at));
+    outln!(
         "last error:  {}",
         record.last_error.as_deref().unwrap_or("(none)")
     );
@@ -230,13 +236,13 @@ fn print_record(record: &StoredDelivery) {
     // would reorder keys, merge repeated ones and round numbers.
     match &record.body {
         Some(body) => match std::str::from_utf8(body) {
-            Ok(text) => println!("body ({} bytes, as received):\n{text}", body.len()),
-            Err(_) => println!(
+            Ok(text) => outln!("body ({} bytes, as received):\n{text}", body.len()),
+            Err(_) => outln!(
                 "body ({} bytes, not UTF-8; invalid bytes shown as U+FFFD):\n{}",
                 body.len(),
                 String::from_utf8_lossy(body)
             ),
         },
-        None => println!("body:        (not kept)"),
+        None => outln!("body:        (not kept)"),
     }
 }

@@ -18,9 +18,24 @@
 //! Keys are read from `WEBHOOK_KEY`; `--key` works too, but a key on the command line is
 //! visible to every user of the machine (`ps`).
 
+/// `print!` that ends the program when the reader has gone (`webhook-cli … | head`), as
+/// other command-line tools do, where `print!` would panic.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!($($arg)*))
+    };
+}
+
+/// `println!`, ending the program like [`out!`] when the reader has gone.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod inbox;
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -141,6 +156,22 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Writes to stdout; a closed pipe ends the program with the status a shell gives a
+/// program stopped by `SIGPIPE` (141), quietly.
+fn write_out(text: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {err}");
+        }
+        std::process::exit(if err.kind() == std::io::ErrorKind::BrokenPipe {
+            141
+        } else {
+            2
+        });
+    }
+}
+
 async fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Inbox { command, store } => inbox::run(command, &store).await,
@@ -162,7 +193,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                     } else {
                         "built from the typed event's default value"
                     };
-                    println!("{:<9} {event:<width$}  {source}", platform.name());
+                    outln!("{:<9} {event:<width$}  {source}", platform.name());
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -175,7 +206,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
         } => {
             let body = read_body(&body)?;
             for scheme in provider.schemes(scheme) {
-                println!("{}: {}", scheme.header, scheme.sign(key.as_bytes(), &body));
+                outln!("{}: {}", scheme.header, scheme.sign(key.as_bytes(), &body));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -219,8 +250,8 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 .map_err(|err| format!("could not post to {url}: {err}"))?;
             let status = response.status();
             let reply = response.text().await.unwrap_or_default();
-            println!("{status}");
-            print!("{reply}");
+            outln!("{status}");
+            out!("{reply}");
             Ok(if status.is_success() {
                 ExitCode::SUCCESS
             } else {

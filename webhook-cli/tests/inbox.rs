@@ -332,3 +332,106 @@ fn sigterm_stops_the_server_within_its_grace_period() {
         "the stuck delivery waits for the next start"
     );
 }
+
+/// A store file with `count` dead letters, written through the library as a server would.
+fn store_with_dead_letters(dir: &Path, count: usize) -> std::path::PathBuf {
+    use webhook_core::Store as _;
+    use webhook_core::store::{DeliveryKey, NewDelivery, sqlite::SqliteStore};
+    let path = dir.join("inbox.db");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = SqliteStore::open(&path).expect("open");
+        let body = bytes::Bytes::from_static(br#"{"event":"member_banned"}"#);
+        for n in 0..count {
+            let key = DeliveryKey::new("talkplus", Some(&n.to_string()), "member_banned", b"");
+            let delivery = NewDelivery {
+                key: &key,
+                provider: "talkplus",
+                event: "member_banned",
+                shown_id: None,
+                scheme: "talkplus",
+                received_at: std::time::SystemTime::now(),
+                body: &body,
+            };
+            store
+                .reject(delivery, "kept by the test")
+                .await
+                .expect("kept");
+        }
+    });
+    path
+}
+
+#[test]
+fn an_explicit_store_wins_over_redis_url_in_the_environment() {
+    let dir = dir("store-over-redis-url");
+    let store = store_with_dead_letters(&dir, 2);
+    let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+        .args(["inbox", "list", "--store"])
+        .arg(&store)
+        // Nothing listens there: the file must be what is read.
+        .env("REDIS_URL", "redis://127.0.0.1:1/")
+        .output()
+        .expect("run webhook-cli");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(rows(&stdout).len(), 2, "{stdout}");
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let dir = dir("closed-pipe");
+    let store = store_with_dead_letters(&dir, 200);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+        .args(["inbox", "list", "--limit", "200", "--store"])
+        .arg(&store)
+        .env_remove("REDIS_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run webhook-cli");
+    // As `| head -0` does: the reader closes its end before reading anything.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "nothing to say: {stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(141),
+        "as a shell reports SIGPIPE"
+    );
+}
+
+#[test]
+fn the_replay_hint_of_the_logs_runs_as_printed() {
+    use webhook_core::Store as _;
+    let dir = dir("replay-hint").join("a dir's name");
+    std::fs::create_dir_all(&dir).expect("directory");
+    let store = store_with_dead_letters(&dir, 1);
+    let args = webhook_core::store::sqlite::SqliteStore::open(&store)
+        .expect("open")
+        .cli_args()
+        .expect("a file can be opened from another process");
+    // What the server logs for a dead letter: `webhook-cli inbox replay 1 {args}`.
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("\"$CLI\" inbox replay 1 {args}"))
+        .env("CLI", env!("CARGO_BIN_EXE_webhook-cli"))
+        .env_remove("REDIS_URL")
+        .output()
+        .expect("run sh");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{args}: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("pending again"), "{stdout}");
+}

@@ -570,8 +570,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             } else {
                 tracing::error!(
                     record = lease.id,
-                    "kept as a dead letter: `webhook-cli inbox replay {}` runs it again",
-                    lease.id
+                    "kept as a dead letter: {}",
+                    crate::store::replay_hint(store, lease.id)
                 );
                 crate::metrics::dead_letter(P::NAME, outcome.event().unwrap_or_default());
                 Settlement::Dead {

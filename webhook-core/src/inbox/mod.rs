@@ -501,8 +501,8 @@ async fn run_one(
                 crate::metrics::dead_letter(&record.provider, &record.event);
                 tracing::error!(
                     %outcome,
-                    "inbox delivery is a dead letter: `webhook-cli inbox replay {}` runs it again",
-                    record.id
+                    "inbox delivery is a dead letter: {}",
+                    crate::store::replay_hint(store, record.id)
                 );
             }
             Settlement::Release => {}

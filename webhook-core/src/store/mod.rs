@@ -109,6 +109,28 @@ impl fmt::Display for DeliveryKey {
     }
 }
 
+/// What a log line says to run a dead letter again.
+pub(crate) fn replay_hint(store: &dyn Store, id: u64) -> String {
+    match store.cli_args() {
+        Some(args) => format!("`webhook-cli inbox replay {id} {args}` runs it again"),
+        None => format!("the inbox page or `Inbox::replay({id})` runs it again (kept in memory)"),
+    }
+}
+
+/// A path as one shell word: as it is when nothing in it needs quoting, else in single
+/// quotes.
+pub(crate) fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"._-/+=:@%,".contains(&byte));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
 /// The event name of a delivery kept although its verified body has no readable event
 /// name (not UTF-8, not JSON, no event field): a dead letter whose envelope is read again
 /// when it is replayed.
@@ -209,11 +231,11 @@ pub struct StoredDelivery {
 }
 
 impl StoredDelivery {
-    /// The event name as people read it: `(unreadable body)` for [`UNREADABLE_EVENT`].
+    /// The event name as people read it, one word: `(unreadable)` for [`UNREADABLE_EVENT`].
     #[must_use]
     pub fn event_shown(&self) -> &str {
         if self.event == UNREADABLE_EVENT {
-            "(unreadable body)"
+            "(unreadable)"
         } else {
             &self.event
         }
@@ -470,6 +492,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether a delivery recorded here survives the death of this process.
     fn is_durable(&self) -> bool;
+
+    /// The `webhook-cli inbox` arguments that open this store from another process, for
+    /// the hints in logs (`--store PATH`); `None` when no other process can (in memory).
+    /// Never holds a secret: a Redis URL is written `"$REDIS_URL"`.
+    fn cli_args(&self) -> Option<String> {
+        None
+    }
 
     /// Inline mode: takes a lease on the delivery's record, creating it (with its body)
     /// when there is none. A pending, dead or expired-leased record is taken too (with

@@ -71,6 +71,9 @@ impl RedisStore {
     /// How long calls fail at once after a failed connection attempt.
     pub const COOLDOWN: Duration = Duration::from_secs(1);
 
+    /// The key prefix unless [`Self::with_prefix`] sets another.
+    pub const DEFAULT_PREFIX: &'static str = "webhook:";
+
     /// A store at `url` (`redis://host:port/db`). Nothing is connected yet.
     ///
     /// # Errors
@@ -82,7 +85,7 @@ impl RedisStore {
                 client,
                 state: Mutex::new(Connection::Idle),
             }),
-            prefix: "webhook:".to_owned(),
+            prefix: Self::DEFAULT_PREFIX.to_owned(),
             done_for: Retention::DURABLE.done_for,
             consumer: format!(
                 "{}-{}-{:08x}",
@@ -408,6 +411,16 @@ impl Store for RedisStore {
 
     fn is_durable(&self) -> bool {
         true
+    }
+
+    fn cli_args(&self) -> Option<String> {
+        // The URL may carry a password: named, not written.
+        let prefix = if self.prefix == Self::DEFAULT_PREFIX {
+            String::new()
+        } else {
+            format!(" --redis-prefix {}", super::shell_word(&self.prefix))
+        };
+        Some(format!("--redis \"$REDIS_URL\"{prefix}"))
     }
 
     fn claim<'a>(

@@ -449,6 +449,13 @@ impl Store for SqliteStore {
         true
     }
 
+    fn cli_args(&self) -> Option<String> {
+        Some(format!(
+            "--store {}",
+            super::shell_word(&self.path.to_string_lossy())
+        ))
+    }
+
     fn claim<'a>(
         &'a self,
         delivery: NewDelivery<'a>,
