@@ -190,6 +190,16 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    // Bound first: a second server started on the same address fails before it opens
+    // the store or starts inbox workers on it.
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|err| {
+            format!(
+                "cannot listen on {} ({err}); set WEBHOOK_ADDR to another address",
+                config.addr
+            )
+        })?;
     let App { router, inbox } = App::new(&config)?;
     if let Some(handle) = prometheus() {
         // Histograms are summarised and idle series dropped on this beat, not per scrape.
@@ -200,14 +210,6 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             }
         });
     }
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|err| {
-            format!(
-                "cannot listen on {} ({err}); set WEBHOOK_ADDR to another address",
-                config.addr
-            )
-        })?;
     let addr = listener.local_addr()?;
     for line in config.banner() {
         tracing::info!("{line}");
