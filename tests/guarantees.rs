@@ -244,6 +244,67 @@ async fn a_verified_body_without_a_readable_event_name_is_400_and_a_dead_letter(
     assert_eq!(gate.started(), 0);
 }
 
+/// A state whose `Clone` panics while armed: the handler's set-up (its `Shared`
+/// extractor) panics before the handler runs.
+#[derive(Default)]
+struct FragileState {
+    armed: Arc<std::sync::atomic::AtomicBool>,
+    ran: Arc<AtomicUsize>,
+}
+
+impl Clone for FragileState {
+    fn clone(&self) -> Self {
+        assert!(
+            !self.armed.load(Ordering::SeqCst),
+            "the state cannot be cloned"
+        );
+        Self {
+            armed: Arc::clone(&self.armed),
+            ran: Arc::clone(&self.ran),
+        }
+    }
+}
+
+#[webhook_handler]
+async fn needs_fragile_state(_ev: MemberBanned, Shared(state): Shared<FragileState>) {
+    state.ran.fetch_add(1, Ordering::SeqCst);
+}
+
+#[tokio::test]
+async fn handlers_whose_set_up_panics_leave_a_dead_letter_to_replay() {
+    let state = FragileState::default();
+    let (armed, ran) = (Arc::clone(&state.armed), Arc::clone(&state.ran));
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let dispatcher = Arc::new(
+        Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), state)
+            .handler(needs_fragile_state)
+            .store(Arc::clone(&store)),
+    );
+    armed.store(true, Ordering::SeqCst);
+    let (headers, body) = delivery("fragile");
+    let outcome = dispatcher.dispatch(headers, body).await;
+    assert!(
+        matches!(outcome, Outcome::HandlerFailed { .. }),
+        "{outcome}"
+    );
+    assert_eq!(outcome.status(), 500);
+    let dead = store.list(&Filter::default()).await.expect("list");
+    assert_eq!(dead.len(), 1, "kept: TalkPlus never retries a 500");
+    assert_eq!(dead[0].state, DeliveryState::Dead);
+    let error = dead[0].last_error.as_deref().unwrap_or_default();
+    assert!(error.contains("cannot be cloned"), "{error}");
+
+    // Fixed: a replay runs it once.
+    armed.store(false, Ordering::SeqCst);
+    let inbox = Inbox::new(Arc::clone(&store));
+    inbox.serve(dispatcher);
+    assert_eq!(store.replay(dead[0].id).await, Ok(true));
+    assert_eq!(inbox.run_due().await, 1);
+    assert_eq!(ran.load(Ordering::SeqCst), 1);
+    let record = store.get(dead[0].id).await.expect("get").expect("kept");
+    assert_eq!(record.state, DeliveryState::Done);
+}
+
 #[tokio::test]
 async fn a_duplicate_still_running_elsewhere_after_the_budget_is_503_and_runs_nothing() {
     // Two instances sharing one store: the first runs a slow attempt with no budget, the

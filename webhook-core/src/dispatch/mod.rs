@@ -372,9 +372,15 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         let calls = match started {
             Ok(calls) => calls,
             Err(outcome) => {
-                if let Outcome::BadPayload(err) = &outcome {
-                    self.keep_rejected(store, verified, key, &err.to_string())
-                        .await;
+                // A body of the wrong shape, or handlers whose set-up panicked: nothing
+                // ran, and nothing would run differently now; kept for a fix and a replay.
+                let error = match &outcome {
+                    Outcome::BadPayload(err) => Some(err.to_string()),
+                    Outcome::HandlerFailed { .. } => Some(outcome.to_string()),
+                    _ => None,
+                };
+                if let Some(error) = error {
+                    self.keep_rejected(store, verified, key, &error).await;
                 }
                 return outcome;
             }
@@ -392,7 +398,16 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                     drop(calls);
                     match self.start_attempt(verified, lease.attempt) {
                         Ok(calls) => calls,
-                        Err(outcome) => return outcome,
+                        Err(outcome) => {
+                            let error = outcome.to_string();
+                            tracing::error!(
+                                record = lease.id,
+                                "kept as a dead letter: {}",
+                                crate::store::replay_hint(store, lease.id)
+                            );
+                            settle(store, &lease, Settlement::Dead { error }).await;
+                            return outcome;
+                        }
                     }
                 };
                 self.finish(event, calls, Some((store, &lease))).await
@@ -632,7 +647,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         }
     }
 
-    /// Keeps a delivery that can never be handled as a dead letter.
+    /// Keeps a delivery whose handlers could not start as a dead letter with `error`.
     async fn keep_rejected(
         &self,
         store: &dyn Store,
@@ -647,10 +662,10 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         {
             Ok(()) => {
                 crate::metrics::dead_letter(P::NAME, &verified.event);
-                tracing::warn!("kept as a dead letter: its body does not have its event's shape")
+                tracing::warn!(%error, "kept as a dead letter: nothing ran");
             }
             Err(err) => {
-                tracing::error!(error = %err, "could not keep a delivery that cannot be parsed")
+                tracing::error!(error = %err, "could not keep a delivery that no handler could run")
             }
         }
     }

@@ -515,8 +515,9 @@ pub trait Store: Send + Sync + 'static {
         delivery: NewDelivery<'a>,
     ) -> BoxFuture<'a, Result<Appended, StoreError>>;
 
-    /// Records a delivery that can never be handled (its body does not have its event's
-    /// shape) as a dead letter with `error`, unless its key is already done.
+    /// Records a delivery whose handlers could not start (its body cannot be read or does
+    /// not have its event's shape, or their set-up panicked) as a dead letter with
+    /// `error`, unless its key is already done.
     fn reject<'a>(
         &'a self,
         delivery: NewDelivery<'a>,
