@@ -31,3 +31,71 @@ pub(crate) fn fresh_store(prefix: &str) -> Option<RedisStore> {
 }
 
 store_contract_tests!(fresh());
+
+/// How many entries the stream of `provider` holds under `prefix`.
+async fn stream_length(prefix: &str, provider: &str) -> usize {
+    let client = redis::Client::open(redis_url().expect("redis")).expect("valid URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    redis::cmd("XLEN")
+        .arg(format!("{prefix}stream:{provider}"))
+        .query_async(&mut connection)
+        .await
+        .expect("XLEN")
+}
+
+#[tokio::test]
+async fn settled_deliveries_leave_nothing_in_the_stream() {
+    use std::time::{Duration, SystemTime};
+    use webhook_core::store::{DeliveryKey, NewDelivery, Settlement};
+
+    let prefix = unique_prefix();
+    let Some(store) = fresh_store(&prefix) else {
+        return;
+    };
+    let body = bytes::Bytes::from_static(br#"{"event":"member_banned"}"#);
+    for n in 0..3 {
+        let key = DeliveryKey::new("talkplus", Some(&format!("trim-{n}")), "member_banned", b"");
+        let record = NewDelivery {
+            key: &key,
+            provider: "talkplus",
+            event: "member_banned",
+            shown_id: None,
+            scheme: "test",
+            received_at: SystemTime::now(),
+            body: &body,
+        };
+        store.append(record).await.expect("append");
+    }
+    assert_eq!(stream_length(&prefix, "talkplus").await, 3);
+    let lease = Duration::from_secs(60);
+    let leased = store.lease(&["talkplus"], lease, 10).await.expect("lease");
+    assert_eq!(leased.len(), 3);
+    let settlements = [
+        Settlement::Done,
+        Settlement::Dead {
+            error: "failed for good".to_owned(),
+        },
+        Settlement::Retry {
+            at: SystemTime::now() + Duration::from_millis(200),
+            error: "failed once".to_owned(),
+        },
+    ];
+    for ((lease, _), settlement) in leased.iter().zip(settlements) {
+        assert_eq!(store.settle(lease, settlement).await, Ok(true));
+    }
+    assert_eq!(
+        stream_length(&prefix, "talkplus").await,
+        0,
+        "a settled attempt's entry is deleted, not only acknowledged"
+    );
+    // The retry comes back as a new entry when due, and goes when settled.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let again = store.lease(&["talkplus"], lease, 10).await.expect("lease");
+    assert_eq!(again.len(), 1);
+    assert_eq!(stream_length(&prefix, "talkplus").await, 1);
+    assert_eq!(store.settle(&again[0].0, Settlement::Done).await, Ok(true));
+    assert_eq!(stream_length(&prefix, "talkplus").await, 0);
+}

@@ -229,6 +229,38 @@ pub(crate) async fn leases_follow_providers_and_due_times(store: Arc<dyn Store>)
     assert_eq!(talkplus_leased.len(), 1);
 }
 
+pub(crate) async fn a_lease_never_hands_out_more_than_asked_across_providers(
+    store: Arc<dyn Store>,
+) {
+    let samples: Vec<Sample> = (0..3)
+        .flat_map(|n| {
+            [
+                Sample::new("talkplus", &format!("max-t{n}")),
+                Sample::new("amity", &format!("max-a{n}")),
+            ]
+        })
+        .collect();
+    for sample in &samples {
+        store.append(sample.record()).await.expect("append");
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for _ in 0..3 {
+        // The inbox asks for as many as it has free workers: one more would run nobody.
+        let leased = store
+            .lease(&["talkplus", "amity"], LONG, 2)
+            .await
+            .expect("lease");
+        assert_eq!(leased.len(), 2, "exactly the free slots, while any is due");
+        for (lease, _) in &leased {
+            assert_eq!(lease.attempt, 1);
+            assert!(ids.insert(lease.id), "leased once");
+        }
+    }
+    assert_eq!(ids.len(), samples.len(), "every delivery, each once");
+    let leased = store.lease(&["talkplus", "amity"], LONG, 2).await;
+    assert!(leased.expect("lease").is_empty());
+}
+
 pub(crate) async fn an_expired_lease_is_taken_over(store: Arc<dyn Store>) {
     let sample = Sample::new("talkplus", "expired");
     store.append(sample.record()).await.expect("append");
@@ -431,6 +463,7 @@ macro_rules! store_contract_tests {
             renewal_keeps_a_lease,
             an_appended_delivery_is_pending_once_and_leased_with_its_body,
             leases_follow_providers_and_due_times,
+            a_lease_never_hands_out_more_than_asked_across_providers,
             an_expired_lease_is_taken_over,
             a_released_lease_is_pending_again,
             dead_letters_are_replayed_one_or_all_and_purged,

@@ -422,8 +422,18 @@ async fn lease_loop(shared: Arc<Shared>) {
         match leased {
             Ok(batch) if !batch.is_empty() => {
                 backoff = Duration::from_millis(100);
-                for ((lease, record), permit) in batch.into_iter().zip(permits) {
+                let mut batch = batch.into_iter();
+                for ((lease, record), permit) in batch.by_ref().zip(permits) {
                     tokio::spawn(run_one(Arc::clone(&shared), lease, record, Some(permit)));
+                }
+                // A store that leased more than it was asked for: give the rest back at
+                // once rather than let them wait out their lease with no worker.
+                for (lease, _) in batch {
+                    tracing::warn!(
+                        record = lease.id,
+                        "the store leased more deliveries than asked for; giving one back"
+                    );
+                    settle(shared.store.as_ref(), &lease, Settlement::Release).await;
                 }
             }
             Ok(_) => {

@@ -14,8 +14,9 @@
 //! | `leases`, `settled` | sorted sets by time | lease ends and settle times, for recovery and retention |
 //!
 //! Inbox mode appends a delivery to its provider's stream; workers read the stream through
-//! the consumer group, so each entry goes to one worker, and acknowledge it (`XACK`) when
-//! the attempt is settled. A worker renews its lease by re-claiming its entry (`XCLAIM`),
+//! the consumer group, so each entry goes to one worker, and acknowledge and delete it
+//! (`XACK`, `XDEL`) when the attempt is settled, so a stream holds only what is still to
+//! run. A worker renews its lease by re-claiming its entry (`XCLAIM`),
 //! which also keeps the entry's idle time low. When an instance dies its leases stop being
 //! renewed; once a lease's recorded end has passed, a live instance claims the entry
 //! through the group (`XCLAIM`) and takes the delivery over. Entries an instance read but
@@ -35,6 +36,7 @@
 //! not, because the scripts reach keys they compute.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -58,6 +60,8 @@ pub struct RedisStore {
     consumer: String,
     scripts: Scripts,
     groups_made: Mutex<Vec<String>>,
+    /// Which provider's stream a lease reads first, turning with each call.
+    turn: AtomicUsize,
 }
 
 /// The consumer group every instance's workers read through.
@@ -95,6 +99,7 @@ impl RedisStore {
             ),
             scripts: Scripts::new(),
             groups_made: Mutex::default(),
+            turn: AtomicUsize::new(0),
         })
     }
 
@@ -556,28 +561,29 @@ impl Store for RedisStore {
                     }
                 }
             }
-            if leased.len() < max && !providers.is_empty() {
-                let mut read = redis::cmd("XREADGROUP");
-                read.arg("GROUP")
-                    .arg(GROUP)
-                    .arg(&self.consumer)
-                    .arg("COUNT")
-                    .arg(max - leased.len())
-                    .arg("STREAMS");
-                for provider in providers {
-                    read.arg(self.stream(provider));
+            // One stream at a time: `COUNT` of a read over several streams applies to each,
+            // which would lease more than `max` and leave the rest with no worker. The
+            // first stream read turns with each call, so no provider waits on another.
+            let first = self.turn.fetch_add(1, Ordering::Relaxed);
+            for offset in 0..providers.len() {
+                if leased.len() >= max {
+                    break;
                 }
-                for _ in providers {
-                    read.arg(">");
-                }
-                let reply: Value = self.query(&read).await?;
-                for (stream, part) in streams(&reply) {
-                    let Some(provider) = providers
-                        .iter()
-                        .find(|provider| self.stream(provider) == stream)
-                    else {
-                        continue;
-                    };
+                let provider = providers[(first + offset) % providers.len()];
+                let reply: Value = self
+                    .query(
+                        redis::cmd("XREADGROUP")
+                            .arg("GROUP")
+                            .arg(GROUP)
+                            .arg(&self.consumer)
+                            .arg("COUNT")
+                            .arg(max - leased.len())
+                            .arg("STREAMS")
+                            .arg(self.stream(provider))
+                            .arg(">"),
+                    )
+                    .await?;
+                for (_, part) in streams(&reply) {
                     for (entry, id) in entries(part) {
                         if let Some(found) = self.lease_entry(provider, &entry, &id, lease).await? {
                             leased.push(found);
@@ -1032,6 +1038,7 @@ local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'lease_until')
 if not f[1] or f[2] ~= entry then
   -- Stale: the delivery was settled, or moved on to another entry.
   redis.call('XACK', stream, ARGV[8], entry)
+  redis.call('XDEL', stream, entry)
   return false
 end
 if f[1] == 'pending' or (f[1] == 'leased' and tonumber(f[3]) <= now) then
@@ -1063,7 +1070,11 @@ return 1
 local id, kind, at, now = ARGV[2], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[7])
 local f = redis.call('HMGET', rkey(id), 'state', 'token', 'entry', 'provider')
 if f[1] ~= 'leased' or f[2] ~= ARGV[3] then return 0 end
-if f[3] ~= '' then redis.call('XACK', p .. 'stream:' .. f[4], ARGV[8], f[3]) end
+if f[3] ~= '' then
+  -- Acknowledged and deleted: a stream keeps only what is still to run.
+  redis.call('XACK', p .. 'stream:' .. f[4], ARGV[8], f[3])
+  redis.call('XDEL', p .. 'stream:' .. f[4], f[3])
+end
 if kind == 'done' or kind == 'dead' then
   move(id, 'leased', kind, now)
   redis.call('HSET', rkey(id), 'next_at', '')
