@@ -18,6 +18,7 @@ mod store;
 mod outage;
 mod processes;
 mod readiness;
+mod settle;
 
 /// The entry point of the server processes `processes` starts (see `server_process.rs`).
 #[test]

@@ -13,7 +13,7 @@ use webhook_core::amity::{self, Amity};
 use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
 use webhook_core::{Dispatcher, Outcome, Provider, Shared, Store, webhook_handler};
 
-const KEY: &str = "dedup-test-key";
+pub(crate) const KEY: &str = "dedup-test-key";
 
 /// Counts handler runs; fails the first `fail_first` runs; sleeps `delay` in each run.
 #[derive(Clone, Default)]

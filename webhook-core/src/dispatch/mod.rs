@@ -405,7 +405,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                                 "kept as a dead letter: {}",
                                 crate::store::replay_hint(store, lease.id)
                             );
-                            settle(store, &lease, Settlement::Dead { error }).await;
+                            let within = settle_window(self.lease);
+                            settle(store, &lease, Settlement::Dead { error }, within).await;
                             return outcome;
                         }
                     }
@@ -593,7 +594,24 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                     error: outcome.to_string(),
                 }
             };
-            settle(store, lease, settlement).await;
+            match (store.settle(lease, settlement.clone()).await, &self.store) {
+                // The platform is answered now; the record is finished in the background,
+                // within the lease, so a store's hiccup does not run a handled delivery
+                // again.
+                (Err(err), Some(shared)) => {
+                    tracing::warn!(error = %err, record = lease.id, "could not record the end of an attempt; trying again in the background");
+                    let (shared, lease) = (Arc::clone(shared), lease.clone());
+                    let within = settle_window(self.lease);
+                    tokio::spawn(async move {
+                        settle(shared.as_ref(), &lease, settlement, within).await;
+                    });
+                }
+                (Ok(false), _) => tracing::warn!(
+                    record = lease.id,
+                    "this attempt's lease was taken over by another attempt; its result is not recorded"
+                ),
+                (Ok(true) | Err(_), _) => {}
+            }
         }
         outcome
     }
@@ -672,17 +690,53 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
 }
 
 /// Ends an attempt in the store; a lease lost to another attempt is logged, not an error.
-pub(crate) async fn settle(store: &dyn Store, lease: &Lease, settlement: Settlement) {
-    match store.settle(lease, settlement).await {
-        Ok(true) => {}
-        Ok(false) => tracing::warn!(
-            record = lease.id,
-            "this attempt's lease was taken over by another attempt; its result is not recorded"
-        ),
-        Err(err) => {
-            tracing::error!(error = %err, record = lease.id, "could not record the end of an attempt")
+/// While the store fails, tries again with backoff for at most `within`: a settle given up
+/// leaves the lease to run out, and the delivery then runs again. Keep `within` inside
+/// the lease's remaining time (zero: one try, as for a release).
+pub(crate) async fn settle(
+    store: &dyn Store,
+    lease: &Lease,
+    settlement: Settlement,
+    within: Duration,
+) {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut wait = Duration::from_millis(50);
+    loop {
+        match store.settle(lease, settlement.clone()).await {
+            Ok(true) => return,
+            Ok(false) => {
+                tracing::warn!(
+                    record = lease.id,
+                    "this attempt's lease was taken over by another attempt; its result is not recorded"
+                );
+                return;
+            }
+            Err(err) if tokio::time::Instant::now() + wait >= deadline => {
+                tracing::error!(
+                    error = %err,
+                    record = lease.id,
+                    "could not record the end of an attempt: it runs again once its lease runs out"
+                );
+                return;
+            }
+            Err(err) => {
+                tracing::warn!(
+                    error = %err,
+                    record = lease.id,
+                    retry_in_ms = wait.as_millis(),
+                    "could not record the end of an attempt; trying again"
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(2));
+            }
         }
     }
+}
+
+/// How long a settle may be tried again after an attempt with a lease of `lease`: the
+/// lease is renewed every third of it while handlers run, so at least two thirds remain.
+pub(crate) fn settle_window(lease: Duration) -> Duration {
+    lease / 2
 }
 
 /// A dispatcher with its types erased, as the inbox's workers run it.

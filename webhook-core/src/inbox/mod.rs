@@ -33,7 +33,7 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinHandle;
 use tracing::Instrument as _;
 
-use crate::dispatch::{Dispatcher, Outcome, Runner, settle};
+use crate::dispatch::{Dispatcher, Outcome, Runner, settle, settle_window};
 use crate::provider::Provider;
 use crate::store::{
     Appended, DeliveryState, Lease, Retention, Settlement, Store, StoreError, StoredDelivery,
@@ -433,7 +433,13 @@ async fn lease_loop(shared: Arc<Shared>) {
                         record = lease.id,
                         "the store leased more deliveries than asked for; giving one back"
                     );
-                    settle(shared.store.as_ref(), &lease, Settlement::Release).await;
+                    settle(
+                        shared.store.as_ref(),
+                        &lease,
+                        Settlement::Release,
+                        Duration::ZERO,
+                    )
+                    .await;
                 }
             }
             Ok(_) => {
@@ -478,7 +484,7 @@ async fn run_one(
     async move {
         let store = shared.store.as_ref();
         let Some(runner) = shared.runner(&record.provider) else {
-            settle(store, &lease, Settlement::Release).await;
+            settle(store, &lease, Settlement::Release, Duration::ZERO).await;
             return;
         };
         let mut phase = shared.phase.subscribe();
@@ -494,7 +500,7 @@ async fn run_one(
             () = aborted => {
                 tracing::Span::current().record("outcome", "released");
                 tracing::warn!("stopped at shutdown; the lease is given back and it runs again later");
-                settle(store, &lease, Settlement::Release).await;
+                settle(store, &lease, Settlement::Release, Duration::ZERO).await;
                 return;
             }
         };
@@ -517,7 +523,8 @@ async fn run_one(
             }
             Settlement::Release => {}
         }
-        settle(store, &lease, settlement).await;
+        let within = settle_window(shared.settings.lease);
+        settle(store, &lease, settlement, within).await;
     }
     .instrument(span)
     .await;
