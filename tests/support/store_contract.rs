@@ -410,6 +410,44 @@ pub(crate) async fn prune_keeps_unsettled_deliveries_and_bounds_settled_ones(
     );
 }
 
+pub(crate) async fn pruning_by_count_takes_done_records_before_dead_letters(store: Arc<dyn Store>) {
+    // The oldest settled record is a dead letter; handled deliveries come after it.
+    let dead = Sample::new("talkplus", "count-dead");
+    let lease = claimed(store.as_ref(), &dead, LONG).await;
+    let failed = Settlement::Dead {
+        error: "failed".to_owned(),
+    };
+    assert_eq!(store.settle(&lease, failed).await, Ok(true));
+    let dead_id = lease.id;
+    let mut done_ids = Vec::new();
+    for n in 0..3 {
+        let sample = Sample::new("talkplus", &format!("count-done-{n}"));
+        let lease = claimed(store.as_ref(), &sample, LONG).await;
+        assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
+        done_ids.push(lease.id);
+    }
+    let keep_two = Retention {
+        max_settled: 2,
+        ..Retention::DURABLE
+    };
+    assert_eq!(store.prune(keep_two).await, Ok(2));
+    assert_eq!(
+        state(store.as_ref(), dead_id).await,
+        DeliveryState::Dead,
+        "a dead letter, never handled, outlives handled deliveries"
+    );
+    assert!(store.get(done_ids[0]).await.expect("get").is_none());
+    assert!(store.get(done_ids[1]).await.expect("get").is_none());
+    assert!(store.get(done_ids[2]).await.expect("get").is_some());
+    // With no done record left to take, the count reaches dead letters too.
+    let keep_none = Retention {
+        max_settled: 0,
+        ..Retention::DURABLE
+    };
+    assert_eq!(store.prune(keep_none).await, Ok(2));
+    assert!(store.get(dead_id).await.expect("get").is_none());
+}
+
 pub(crate) async fn lists_filter_and_page_newest_first(store: Arc<dyn Store>) {
     for n in 0..4 {
         let provider = if n % 2 == 0 { "talkplus" } else { "amity" };
@@ -470,6 +508,7 @@ macro_rules! store_contract_tests {
             a_rejected_delivery_never_undoes_a_handled_one,
             a_dead_letter_appended_again_is_pending_again,
             prune_keeps_unsettled_deliveries_and_bounds_settled_ones,
+            pruning_by_count_takes_done_records_before_dead_letters,
             lists_filter_and_page_newest_first
         );
     };

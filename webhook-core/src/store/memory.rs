@@ -17,8 +17,8 @@ use super::{
 ///
 /// Bounded two ways: at most `capacity` records, and at most [`Self::DEFAULT_MAX_BODY_BYTES`]
 /// of kept bodies. A handled delivery keeps its record (for deduplication) but not its body.
-/// When a bound is reached the oldest settled records go first; pending and leased ones are
-/// never evicted, so when only they remain a new delivery is refused (the platform is told
+/// When a bound is reached settled records go, the oldest handled ones first and dead
+/// letters only when no handled one is left; pending and leased ones are never evicted, so when only they remain a new delivery is refused (the platform is told
 /// to retry) rather than a running one forgotten. Done records are forgotten after
 /// `done_for`.
 pub struct MemoryStore {
@@ -43,7 +43,7 @@ struct Inner {
     due: BTreeSet<(i64, u64)>,
     /// Leased records by lease end.
     leases: BTreeSet<(i64, u64)>,
-    /// Settled records, oldest id first: the eviction order.
+    /// Settled records, oldest id first.
     settled: BTreeSet<u64>,
     body_bytes: usize,
     waiters: HashMap<u64, Arc<Notify>>,
@@ -170,12 +170,20 @@ impl Inner {
         Ok(id)
     }
 
-    /// Evicts the oldest settled records until one more record of `body_len` fits.
+    /// Evicts settled records, the oldest done ones first, until one more record of
+    /// `body_len` fits.
     fn make_room(&mut self, bounds: &MemoryStore, body_len: usize) -> Result<(), StoreError> {
-        while self.records.len() >= bounds.capacity
-            || self.body_bytes + body_len > bounds.max_body_bytes
-        {
-            let Some(&oldest) = self.settled.iter().next() else {
+        let full = |inner: &Self| {
+            inner.records.len() >= bounds.capacity
+                || inner.body_bytes + body_len > bounds.max_body_bytes
+        };
+        while full(self) {
+            // Only the dead letters older than the oldest done record are looked past.
+            let oldest_done = self
+                .settled
+                .iter()
+                .find(|id| self.records[id].stored.state == DeliveryState::Done);
+            let Some(&oldest) = oldest_done.or_else(|| self.settled.iter().next()) else {
                 return Err(StoreError(
                     "the memory store is full of deliveries still pending or running".to_owned(),
                 ));
@@ -183,6 +191,17 @@ impl Inner {
             self.remove(oldest);
         }
         Ok(())
+    }
+
+    /// The settled records, done ones before dead letters, each oldest first: the order
+    /// in which pruning by count takes them.
+    fn settled_oldest_done_first(&self) -> Vec<u64> {
+        let (mut done, dead): (Vec<u64>, Vec<u64>) = self
+            .settled
+            .iter()
+            .partition(|id| self.records[id].stored.state == DeliveryState::Done);
+        done.extend(dead);
+        done
     }
 
     fn remove(&mut self, id: u64) {
@@ -534,16 +553,19 @@ impl Store for MemoryStore {
         let now_ms = to_millis(SystemTime::now());
         let mut inner = self.lock();
         let mut pruned = Vec::new();
-        let settled: Vec<u64> = inner.settled.iter().copied().collect();
-        let over = (settled.len() as u64).saturating_sub(retention.max_settled);
-        for (index, id) in settled.into_iter().enumerate() {
+        let mut over = (inner.settled.len() as u64).saturating_sub(retention.max_settled);
+        // Past the count, the oldest done records go first: a dead letter, never handled,
+        // goes only when done records alone cannot make room.
+        let done_first = inner.settled_oldest_done_first();
+        for id in done_first {
             let stored = &inner.records[&id].stored;
             let keep_for = match stored.state {
                 DeliveryState::Done => retention.done_for.min(self.done_for),
                 _ => retention.dead_for,
             };
             let old = to_millis(stored.updated_at) + duration_millis(keep_for) <= now_ms;
-            if old || (index as u64) < over {
+            if old || over > 0 {
+                over = over.saturating_sub(1);
                 pruned.push(id);
             }
         }

@@ -422,7 +422,8 @@ pub struct Retention {
     pub done_for: Duration,
     /// Dead letters older than this are deleted.
     pub dead_for: Duration,
-    /// At most this many settled records are kept; the oldest go first.
+    /// At most this many settled records are kept: past it the oldest done records go,
+    /// and dead letters only when no done record is left to take.
     pub max_settled: u64,
 }
 

@@ -1184,16 +1184,17 @@ for _, rule in ipairs({{'done', ARGV[3]}, {'dead', ARGV[4]}}) do
     deleted = deleted + 1
   end
 end
--- Past the count, the oldest settled deliveries go first, done or dead.
+-- Past the count, the oldest done records go first: a dead letter, never handled, goes
+-- only when done records alone cannot make room.
 local over = redis.call('ZCARD', p .. 's:done') + redis.call('ZCARD', p .. 's:dead') - tonumber(ARGV[5])
-while over > 0 and deleted < limit do
-  local done = redis.call('ZRANGE', p .. 's:done', 0, 0)[1]
-  local dead = redis.call('ZRANGE', p .. 's:dead', 0, 0)[1]
-  local oldest = done
-  if not done or (dead and tonumber(dead) < tonumber(done)) then oldest = dead end
-  delete(oldest)
-  deleted = deleted + 1
-  over = over - 1
+for _, state in ipairs({'done', 'dead'}) do
+  while over > 0 and deleted < limit do
+    local oldest = redis.call('ZRANGE', p .. 's:' .. state, 0, 0)[1]
+    if not oldest then break end
+    delete(oldest)
+    deleted = deleted + 1
+    over = over - 1
+  end
 end
 return deleted
 ",

@@ -780,13 +780,20 @@ impl Store for SqliteStore {
                 [],
                 |row| row.get(0),
             )?;
+            // Past the count, the oldest done records go first: a dead letter, never
+            // handled, goes only when done records alone cannot make room.
             let over = (settled - max_settled).max(0);
-            let counted = connection.execute(
+            let done = connection.execute(
                 "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries \
-                 WHERE state IN ('done', 'dead') ORDER BY id LIMIT ?1)",
+                 WHERE state = 'done' ORDER BY updated_at LIMIT ?1)",
                 [over],
             )?;
-            Ok((aged + counted) as u64)
+            let dead = connection.execute(
+                "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries \
+                 WHERE state = 'dead' ORDER BY updated_at LIMIT ?1)",
+                [over - i64::try_from(done).unwrap_or(i64::MAX)],
+            )?;
+            Ok((aged + done + dead) as u64)
         })
     }
 
