@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
+use webhook_core::amity::{self, Amity};
 use webhook_core::store::{DeliveryState, Filter};
 use webhook_core::talkplus::{self, MemberBanned, MessageSent, TalkPlus};
 use webhook_core::{
@@ -216,6 +217,15 @@ async fn a_verified_body_without_a_readable_event_name_is_400_and_a_dead_letter(
     let mut dead = store.list(&Filter::default()).await.expect("list");
     dead.sort_by_key(|record| record.id);
     assert_eq!(dead.len(), bodies.len(), "{dead:?}");
+    // Found by the name the list shows them under.
+    let unreadable = Filter {
+        event: Some(webhook_core::store::event_from_shown("(unreadable)").to_owned()),
+        ..Filter::default()
+    };
+    assert_eq!(
+        store.list(&unreadable).await.expect("list").len(),
+        bodies.len()
+    );
     for (record, (body, reason)) in dead.iter().zip(bodies) {
         assert_eq!(record.state, DeliveryState::Dead);
         assert_eq!(record.event, webhook_core::store::UNREADABLE_EVENT);
@@ -241,6 +251,50 @@ async fn a_verified_body_without_a_readable_event_name_is_400_and_a_dead_letter(
     assert_eq!(inbox.run_due().await, 1);
     let record = store.get(dead[0].id).await.expect("get").expect("kept");
     assert_eq!((record.state, record.attempts), (DeliveryState::Dead, 1));
+    assert_eq!(gate.started(), 0);
+}
+
+#[tokio::test]
+async fn unreadable_amity_bodies_sharing_a_request_id_are_kept_each() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let dispatcher = Dispatcher::new(Amity::verifier(["secret"]).expect("key"), ())
+        .handler(any_amity_event)
+        .store(Arc::clone(&store));
+    for event in [1, 2] {
+        let body = format!(r#"{{"requestId":"shared-req","event":{event}}}"#);
+        let mut headers = HeaderMap::new();
+        let signature = amity::SIGNATURE.sign(b"secret", body.as_bytes());
+        headers.insert(
+            "x-amity-signature",
+            HeaderValue::from_str(&signature).expect("base64"),
+        );
+        let outcome = dispatcher.dispatch(headers, Bytes::from(body)).await;
+        assert_eq!(outcome.status(), 400, "{outcome}");
+    }
+    let dead = store.list(&Filter::default()).await.expect("list");
+    assert_eq!(dead.len(), 2, "one requestId, two bodies: two dead letters");
+}
+
+#[webhook_handler]
+async fn any_amity_event(_ev: amity::AmityEvent) {}
+
+#[tokio::test]
+async fn a_verified_body_that_cannot_be_kept_is_503_not_400() {
+    // A real Redis client with nothing listening: the store cannot be reached.
+    let store: Arc<dyn Store> =
+        Arc::new(webhook_core::store::redis::RedisStore::new("redis://127.0.0.1:1/").expect("URL"));
+    let gate = Gate::open();
+    let addr = serve(webhook_axum::webhook(dispatcher(&gate, &store))).await;
+    let client = reqwest::Client::new();
+    for body in [
+        "not json",
+        r#"{"event":"member_banned","channel":{"id":7}}"#,
+    ] {
+        let (headers, body) = signed(body.to_owned());
+        let response = post(&client, addr, headers, body).await;
+        assert_eq!(response.status(), 503, "the platform may try again");
+        assert_eq!(response.headers()["retry-after"], "5");
+    }
     assert_eq!(gate.started(), 0);
 }
 

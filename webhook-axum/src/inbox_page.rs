@@ -235,7 +235,10 @@ async fn list(
     let filter = Filter {
         state,
         provider: provider.clone(),
-        event: event.clone(),
+        // `(unreadable)`, as the list shows it, finds those records.
+        event: event
+            .as_deref()
+            .map(|event| webhook_core::store::event_from_shown(event).to_owned()),
         before_id: query.before,
         limit: Filter::DEFAULT_LIMIT,
     };

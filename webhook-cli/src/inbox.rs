@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use webhook_core::Store;
 use webhook_core::store::redis::RedisStore;
 use webhook_core::store::sqlite::SqliteStore;
-use webhook_core::store::{DeliveryState, Filter, Purge, StoredDelivery};
+use webhook_core::store::{DeliveryState, Filter, Purge, StoredDelivery, event_from_shown};
 
 /// Which store to open.
 #[derive(Args)]
@@ -34,7 +34,7 @@ pub(crate) enum Command {
         /// Only deliveries in this state.
         #[arg(long, value_enum)]
         state: Option<State>,
-        /// Only this event name.
+        /// Only this event name (`(unreadable)` for bodies kept without a readable one).
         #[arg(long)]
         event: Option<String>,
         /// Only this provider (`talkplus`, `amity`).
@@ -136,7 +136,8 @@ pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, 
             let filter = Filter {
                 state: state.map(Into::into),
                 provider,
-                event,
+                // `(unreadable)`, as the list shows it, finds those records.
+                event: event.map(|event| event_from_shown(&event).to_owned()),
                 before_id: None,
                 limit,
             };

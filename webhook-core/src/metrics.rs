@@ -8,7 +8,7 @@
 //! | `webhook_deliveries_total` | counter | `provider`, `event`, `outcome` | deliveries answered, by [`Outcome::label`], or `too_large`, `timed_out`, `unreadable` for a body the HTTP layer refused ([`body_refused`]); `event` is empty when the delivery was not verified or not read |
 //! | `webhook_signature_failures_total` | counter | `provider`, `reason` | deliveries refused as unauthorized: `missing`, `malformed` or `mismatch` |
 //! | `webhook_verified_total` | counter | `provider`, `scheme` | deliveries verified, by the signature scheme that verified them (`amity-legacy-sha1` is Amity's legacy scheme) |
-//! | `webhook_duplicates_total` | counter | `provider` | copies of a recorded delivery, acknowledged without running |
+//! | `webhook_duplicates_total` | counter | `provider` | copies of a recorded delivery, acknowledged without running (a copy of a handled one, or in inbox mode of one still in the inbox) |
 //! | `webhook_body_size_bytes` | histogram | `provider` | size of each verified body |
 //! | `webhook_handler_duration_seconds` | histogram | `provider`, `handler` | time from a handler's first poll to its end, by its path |
 //! | `webhook_handler_failures_total` | counter | `provider`, `handler` | handler calls that failed, panicked or ran out of time |
@@ -55,7 +55,7 @@ mod recorded {
                 )
                 .increment(1);
             }
-            Outcome::Duplicate { .. } => {
+            Outcome::Duplicate { .. } | Outcome::AlreadyQueued { .. } => {
                 counter!("webhook_duplicates_total", "provider" => provider).increment(1);
             }
             _ => {}

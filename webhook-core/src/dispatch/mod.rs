@@ -26,7 +26,7 @@ use crate::handler::{
 use crate::provider::{DeliveryError, DeliveryIdSource, Provider};
 use crate::store::{
     DeliveryKey, Lease, MemoryStore, NewDelivery, Settlement, Store, StoredDelivery,
-    UNREADABLE_EVENT,
+    UNREADABLE_EVENT, UNREADABLE_EVENT_SHOWN,
 };
 use crate::verify::Verifier;
 use routing::{Routed, StartError};
@@ -331,7 +331,9 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             Ok(verified) => verified,
             Err(outcome) => {
                 if let (Outcome::BadPayload(err), Some(store)) = (&outcome, &self.store) {
-                    Box::pin(self.keep_unreadable(store.as_ref(), headers, body, err)).await;
+                    return Box::pin(self.keep_unreadable(store.as_ref(), headers, body, err))
+                        .await
+                        .unwrap_or(outcome);
                 }
                 return outcome;
             }
@@ -379,8 +381,15 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                     Outcome::HandlerFailed { .. } => Some(outcome.to_string()),
                     _ => None,
                 };
-                if let Some(error) = error {
-                    self.keep_rejected(store, verified, key, &error).await;
+                if let Some(error) = error
+                    && let Err(err) = self.keep_rejected(store, verified, key, &error).await
+                    && matches!(outcome, Outcome::BadPayload(_))
+                {
+                    // Not kept: the platform may try again rather than hear "never".
+                    return Outcome::StoreUnavailable {
+                        event: verified.event.clone(),
+                        reason: err.to_string(),
+                    };
                 }
                 return outcome;
             }
@@ -399,14 +408,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                     match self.start_attempt(verified, lease.attempt) {
                         Ok(calls) => calls,
                         Err(outcome) => {
-                            let error = outcome.to_string();
-                            tracing::error!(
-                                record = lease.id,
-                                "kept as a dead letter: {}",
-                                crate::store::replay_hint(store, lease.id)
-                            );
-                            let within = settle_window(self.lease);
-                            settle(store, &lease, Settlement::Dead { error }, within).await;
+                            self.settle_answered(store, &lease, &outcome).await;
                             return outcome;
                         }
                     }
@@ -581,55 +583,62 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     ) -> Outcome {
         let outcome = self.run_handlers(event, calls, lease, self.lease).await;
         if let Some((store, lease)) = lease {
-            let settlement = if outcome.is_acknowledged() {
-                Settlement::Done
-            } else {
-                tracing::error!(
-                    record = lease.id,
-                    "kept as a dead letter: {}",
-                    crate::store::replay_hint(store, lease.id)
-                );
-                crate::metrics::dead_letter(P::NAME, outcome.event().unwrap_or_default());
-                Settlement::Dead {
-                    error: outcome.to_string(),
-                }
-            };
-            match (store.settle(lease, settlement.clone()).await, &self.store) {
-                // The platform is answered now; the record is finished in the background,
-                // within the lease, so a store's hiccup does not run a handled delivery
-                // again.
-                (Err(err), Some(shared)) => {
-                    tracing::warn!(error = %err, record = lease.id, "could not record the end of an attempt; trying again in the background");
-                    let (shared, lease) = (Arc::clone(shared), lease.clone());
-                    let within = settle_window(self.lease);
-                    tokio::spawn(async move {
-                        settle(shared.as_ref(), &lease, settlement, within).await;
-                    });
-                }
-                (Ok(false), _) => tracing::warn!(
-                    record = lease.id,
-                    "this attempt's lease was taken over by another attempt; its result is not recorded"
-                ),
-                (Ok(true) | Err(_), _) => {}
-            }
+            self.settle_answered(store, lease, &outcome).await;
         }
         outcome
     }
 
+    /// Settles an inline attempt by its outcome: done when acknowledged, else a dead
+    /// letter. Tried once before the answer; while the store fails, again in the
+    /// background within the lease, so the platform is not kept waiting and a store's
+    /// hiccup does not run a handled delivery again.
+    async fn settle_answered(&self, store: &dyn Store, lease: &Lease, outcome: &Outcome) {
+        let settlement = if outcome.is_acknowledged() {
+            Settlement::Done
+        } else {
+            tracing::error!(
+                record = lease.id,
+                "kept as a dead letter: {}",
+                crate::store::replay_hint(store, lease.id)
+            );
+            crate::metrics::dead_letter(P::NAME, outcome.event().unwrap_or_default());
+            Settlement::Dead {
+                error: outcome.to_string(),
+            }
+        };
+        match (store.settle(lease, settlement.clone()).await, &self.store) {
+            (Err(err), Some(shared)) => {
+                tracing::warn!(error = %err, record = lease.id, "could not record the end of an attempt; trying again in the background");
+                let (shared, lease) = (Arc::clone(shared), lease.clone());
+                let within = settle_window(self.lease);
+                tokio::spawn(async move {
+                    settle(shared.as_ref(), &lease, settlement, within).await;
+                });
+            }
+            (Ok(false), _) => tracing::warn!(
+                record = lease.id,
+                "this attempt's lease was taken over by another attempt; its result is not recorded"
+            ),
+            (Ok(true) | Err(_), _) => {}
+        }
+    }
+
     /// Keeps a delivery whose signature verified but whose envelope cannot be read (not
     /// UTF-8, not JSON, no event name) as a dead letter with an empty event name; a
-    /// worker reads its envelope again when it is replayed.
+    /// worker reads its envelope again when it is replayed. When it cannot be kept, the
+    /// answer to give instead of 400: [`Outcome::StoreUnavailable`], so that the platform
+    /// may try again.
     pub(crate) async fn keep_unreadable(
         &self,
         store: &dyn Store,
         headers: &HeaderMap,
         body: &Bytes,
         error: &crate::PayloadError,
-    ) {
+    ) -> Option<Outcome> {
         // Checked a moment ago; checked again only on this rare path, for the scheme and
         // the signature (TalkPlus's delivery id).
         let Ok((scheme, signature)) = self.verifier.verify_header(headers, body) else {
-            return;
+            return None;
         };
         let from_body = match P::DELIVERY_ID {
             DeliveryIdSource::BodyField(field) => std::str::from_utf8(body)
@@ -638,7 +647,9 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             _ => None,
         };
         let id = crate::provider::delivery_id::<P>(headers, signature, from_body);
-        let key = DeliveryKey::new(P::NAME, id.as_deref(), UNREADABLE_EVENT, body);
+        // Keyed by the body: without an event name an id does not tell deliveries apart
+        // (Amity gives several events one requestId).
+        let key = DeliveryKey::new(P::NAME, None, UNREADABLE_EVENT, body);
         let shown_id = id.as_deref().map(|id| P::DELIVERY_ID.shown(id));
         let record = NewDelivery {
             key: &key,
@@ -658,9 +669,14 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 tracing::warn!(
                     "kept as a dead letter: its verified body has no readable event name"
                 );
+                None
             }
             Err(err) => {
-                tracing::error!(error = %err, "could not keep a verified delivery whose body cannot be read")
+                tracing::error!(error = %err, "could not keep a verified delivery whose body cannot be read");
+                Some(Outcome::StoreUnavailable {
+                    event: Cow::Borrowed(UNREADABLE_EVENT_SHOWN),
+                    reason: err.to_string(),
+                })
             }
         }
     }
@@ -672,20 +688,21 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         verified: &Verified<'_>,
         key: &DeliveryKey,
         error: &str,
-    ) {
+    ) -> Result<(), crate::StoreError> {
         let shown_id = verified.shown_id();
-        match store
+        let kept = store
             .reject(verified.record(P::NAME, key, shown_id.as_deref()), error)
-            .await
-        {
+            .await;
+        match &kept {
             Ok(()) => {
                 crate::metrics::dead_letter(P::NAME, &verified.event);
                 tracing::warn!(%error, "kept as a dead letter: nothing ran");
             }
             Err(err) => {
-                tracing::error!(error = %err, "could not keep a delivery that no handler could run")
+                tracing::error!(error = %err, "could not keep a delivery that no handler could run");
             }
         }
+        kept
     }
 }
 

@@ -227,9 +227,10 @@ impl Inbox {
             Ok(verified) => verified,
             Err(outcome) => {
                 if let Outcome::BadPayload(err) = &outcome {
-                    dispatcher
+                    return dispatcher
                         .keep_unreadable(self.shared.store.as_ref(), headers, body, err)
-                        .await;
+                        .await
+                        .unwrap_or(outcome);
                 }
                 return outcome;
             }
@@ -423,7 +424,8 @@ async fn lease_loop(shared: Arc<Shared>) {
             Ok(batch) if !batch.is_empty() => {
                 backoff = Duration::from_millis(100);
                 let mut batch = batch.into_iter();
-                for ((lease, record), permit) in batch.by_ref().zip(permits) {
+                // Permits first: `zip` then takes no lease it has no worker for.
+                for (permit, (lease, record)) in permits.into_iter().zip(batch.by_ref()) {
                     tokio::spawn(run_one(Arc::clone(&shared), lease, record, Some(permit)));
                 }
                 // A store that leased more than it was asked for: give the rest back at

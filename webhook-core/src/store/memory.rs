@@ -43,8 +43,10 @@ struct Inner {
     due: BTreeSet<(i64, u64)>,
     /// Leased records by lease end.
     leases: BTreeSet<(i64, u64)>,
-    /// Settled records, oldest id first.
-    settled: BTreeSet<u64>,
+    /// Done records, oldest id first: they keep no body.
+    done: BTreeSet<u64>,
+    /// Dead letters, oldest id first: they keep their body.
+    dead: BTreeSet<u64>,
     body_bytes: usize,
     waiters: HashMap<u64, Arc<Notify>>,
 }
@@ -170,38 +172,33 @@ impl Inner {
         Ok(id)
     }
 
-    /// Evicts settled records, the oldest done ones first, until one more record of
-    /// `body_len` fits.
+    /// Evicts settled records until one more record of `body_len` fits: for a free slot
+    /// the oldest done record first (dead letters only when none is left), for bytes the
+    /// oldest dead letter (done records keep no body).
     fn make_room(&mut self, bounds: &MemoryStore, body_len: usize) -> Result<(), StoreError> {
-        let full = |inner: &Self| {
-            inner.records.len() >= bounds.capacity
-                || inner.body_bytes + body_len > bounds.max_body_bytes
-        };
-        while full(self) {
-            // Only the dead letters older than the oldest done record are looked past.
-            let oldest_done = self
-                .settled
-                .iter()
-                .find(|id| self.records[id].stored.state == DeliveryState::Done);
-            let Some(&oldest) = oldest_done.or_else(|| self.settled.iter().next()) else {
+        loop {
+            let slot_needed = self.records.len() >= bounds.capacity;
+            let bytes_needed = self.body_bytes + body_len > bounds.max_body_bytes;
+            let evicted = if slot_needed {
+                self.done.first().or_else(|| self.dead.first())
+            } else if bytes_needed {
+                self.dead.first()
+            } else {
+                return Ok(());
+            };
+            let Some(&evicted) = evicted else {
                 return Err(StoreError(
                     "the memory store is full of deliveries still pending or running".to_owned(),
                 ));
             };
-            self.remove(oldest);
+            self.remove(evicted);
         }
-        Ok(())
     }
 
     /// The settled records, done ones before dead letters, each oldest first: the order
     /// in which pruning by count takes them.
     fn settled_oldest_done_first(&self) -> Vec<u64> {
-        let (mut done, dead): (Vec<u64>, Vec<u64>) = self
-            .settled
-            .iter()
-            .partition(|id| self.records[id].stored.state == DeliveryState::Done);
-        done.extend(dead);
-        done
+        self.done.iter().chain(&self.dead).copied().collect()
     }
 
     fn remove(&mut self, id: u64) {
@@ -224,8 +221,11 @@ impl Inner {
             DeliveryState::Leased => {
                 self.leases.remove(&(record.lease_until_ms, id));
             }
-            DeliveryState::Done | DeliveryState::Dead => {
-                self.settled.remove(&id);
+            DeliveryState::Done => {
+                self.done.remove(&id);
+            }
+            DeliveryState::Dead => {
+                self.dead.remove(&id);
             }
         }
     }
@@ -246,8 +246,11 @@ impl Inner {
             DeliveryState::Leased => {
                 self.leases.insert((record.lease_until_ms, id));
             }
-            DeliveryState::Done | DeliveryState::Dead => {
-                self.settled.insert(id);
+            DeliveryState::Done => {
+                self.done.insert(id);
+            }
+            DeliveryState::Dead => {
+                self.dead.insert(id);
             }
         }
         self.records.insert(id, record);
@@ -520,12 +523,7 @@ impl Store for MemoryStore {
     fn replay_dead(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
         let now = SystemTime::now();
         let mut inner = self.lock();
-        let dead: Vec<u64> = inner
-            .settled
-            .iter()
-            .copied()
-            .filter(|id| inner.records[id].stored.state == DeliveryState::Dead)
-            .collect();
+        let dead: Vec<u64> = inner.dead.iter().copied().collect();
         for &id in &dead {
             inner.transition(id, DeliveryState::Pending, |record| {
                 record.stored.next_attempt_at = Some(now);
@@ -538,9 +536,8 @@ impl Store for MemoryStore {
     fn purge(&self, which: Purge) -> BoxFuture<'_, Result<u64, StoreError>> {
         let mut inner = self.lock();
         let purged: Vec<u64> = inner
-            .settled
-            .iter()
-            .copied()
+            .settled_oldest_done_first()
+            .into_iter()
             .filter(|id| which.covers(inner.records[id].stored.state))
             .collect();
         for &id in &purged {
@@ -553,7 +550,8 @@ impl Store for MemoryStore {
         let now_ms = to_millis(SystemTime::now());
         let mut inner = self.lock();
         let mut pruned = Vec::new();
-        let mut over = (inner.settled.len() as u64).saturating_sub(retention.max_settled);
+        let settled = inner.done.len() + inner.dead.len();
+        let mut over = (settled as u64).saturating_sub(retention.max_settled);
         // Past the count, the oldest done records go first: a dead letter, never handled,
         // goes only when done records alone cannot make room.
         let done_first = inner.settled_oldest_done_first();
@@ -577,18 +575,12 @@ impl Store for MemoryStore {
 
     fn counts(&self) -> BoxFuture<'_, Result<Counts, StoreError>> {
         let inner = self.lock();
-        let mut counts = Counts {
+        ready(Ok(Counts {
             pending: inner.due.len() as u64,
             leased: inner.leases.len() as u64,
-            ..Counts::default()
-        };
-        for id in &inner.settled {
-            match inner.records[id].stored.state {
-                DeliveryState::Done => counts.done += 1,
-                _ => counts.dead += 1,
-            }
-        }
-        ready(Ok(counts))
+            done: inner.done.len() as u64,
+            dead: inner.dead.len() as u64,
+        }))
     }
 
     fn unsettled(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
@@ -644,6 +636,52 @@ mod tests {
             store.claim(delivery(&keys[1], &body), lease).await,
             Ok(Claim::InProgress)
         );
+    }
+
+    #[tokio::test]
+    async fn room_for_bytes_comes_from_dead_letters_and_room_for_records_from_done_ones() {
+        let mut store = MemoryStore::with_limits(6, Duration::from_secs(60));
+        store.max_body_bytes = 100;
+        let lease = Duration::from_secs(60);
+        let big = Bytes::from(vec![b' '; 60]);
+        let small = Bytes::from_static(b"{}");
+        let key = |n: u32| DeliveryKey::new("talkplus", Some(&n.to_string()), "message", b"");
+        // One dead letter holding 60 bytes, then four handled deliveries (no bodies kept).
+        let Ok(Claim::Claimed(dead)) = store.claim(delivery(&key(0), &big), lease).await else {
+            panic!("claimed")
+        };
+        let failed = Settlement::Dead {
+            error: "failed".to_owned(),
+        };
+        assert_eq!(store.settle(&dead, failed).await, Ok(true));
+        for n in 1..=4 {
+            let Ok(Claim::Claimed(done)) = store.claim(delivery(&key(n), &small), lease).await
+            else {
+                panic!("claimed")
+            };
+            assert_eq!(store.settle(&done, Settlement::Done).await, Ok(true));
+        }
+        // 60 more bytes do not fit: the dead letter holding bytes goes, no handled record.
+        assert!(matches!(
+            store.claim(delivery(&key(5), &big), lease).await,
+            Ok(Claim::Claimed(_))
+        ));
+        assert!(store.get(dead.id).await.expect("get").is_none());
+        for n in 1..=4 {
+            let copy = store.claim(delivery(&key(n), &small), lease).await;
+            assert_eq!(copy, Ok(Claim::Done), "handled {n} is still a copy");
+        }
+        // Six records fill it; a seventh needs a slot: the oldest handled one goes.
+        for n in 6..=7 {
+            assert!(matches!(
+                store.claim(delivery(&key(n), &small), lease).await,
+                Ok(Claim::Claimed(_))
+            ));
+        }
+        assert!(matches!(
+            store.claim(delivery(&key(1), &small), lease).await,
+            Ok(Claim::Claimed(_))
+        ));
     }
 
     #[tokio::test]

@@ -119,6 +119,7 @@ pub(crate) fn replay_hint(store: &dyn Store, id: u64) -> String {
 
 /// A path as one shell word: as it is when nothing in it needs quoting, else in single
 /// quotes.
+#[cfg(any(feature = "sqlite", feature = "redis"))]
 pub(crate) fn shell_word(text: &str) -> String {
     let plain = !text.is_empty()
         && text
@@ -135,6 +136,20 @@ pub(crate) fn shell_word(text: &str) -> String {
 /// name (not UTF-8, not JSON, no event field): a dead letter whose envelope is read again
 /// when it is replayed.
 pub const UNREADABLE_EVENT: &str = "";
+
+/// How people read [`UNREADABLE_EVENT`] in lists, logs and filters: one word.
+pub const UNREADABLE_EVENT_SHOWN: &str = "(unreadable)";
+
+/// The event name a filter given by a person stands for: [`UNREADABLE_EVENT`] for
+/// [`UNREADABLE_EVENT_SHOWN`], any other as it is.
+#[must_use]
+pub fn event_from_shown(shown: &str) -> &str {
+    if shown == UNREADABLE_EVENT_SHOWN {
+        UNREADABLE_EVENT
+    } else {
+        shown
+    }
+}
 
 /// A verified delivery about to be recorded.
 #[derive(Debug, Clone, Copy)]
@@ -235,7 +250,7 @@ impl StoredDelivery {
     #[must_use]
     pub fn event_shown(&self) -> &str {
         if self.event == UNREADABLE_EVENT {
-            "(unreadable)"
+            UNREADABLE_EVENT_SHOWN
         } else {
             &self.event
         }

@@ -423,7 +423,7 @@ impl Store for RedisStore {
         let prefix = if self.prefix == Self::DEFAULT_PREFIX {
             String::new()
         } else {
-            format!(" --redis-prefix {}", super::shell_word(&self.prefix))
+            format!(" --redis-prefix={}", super::shell_word(&self.prefix))
         };
         Some(format!("--redis \"$REDIS_URL\"{prefix}"))
     }

@@ -450,8 +450,9 @@ impl Store for SqliteStore {
     }
 
     fn cli_args(&self) -> Option<String> {
+        // `--store=…`: a path starting with `-` is still the option's value.
         Some(format!(
-            "--store {}",
+            "--store={}",
             super::shell_word(&self.path.to_string_lossy())
         ))
     }
