@@ -47,7 +47,7 @@ async fn read_until_closed(mut stream: TcpStream) -> Vec<u8> {
 }
 
 /// A connection that sent `bytes` and then nothing more: what the server answered, and
-/// how long after the bytes were sent it closed.
+/// how long after it started connecting the server closed it.
 struct Stalled {
     reply: Vec<u8>,
     closed_after: Duration,
@@ -60,11 +60,13 @@ async fn stall(
     bytes: Vec<u8>,
     closed: Arc<AtomicUsize>,
 ) -> tokio::task::JoinHandle<Stalled> {
+    // Timed from before the connection: the server may start its read timeout as soon as
+    // it accepts, before `connect` returns here.
+    let sent = Instant::now();
     let mut stream = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(addr))
         .await
         .expect("connected within 5 s")
         .expect("connect");
-    let sent = Instant::now();
     stream.write_all(&bytes).await.expect("send the first part");
     tokio::spawn(async move {
         let reply = read_until_closed(stream).await;
