@@ -360,19 +360,4 @@ impl Config {
             "operations: GET /metrics (Prometheus), GET /healthz, GET /readyz".to_owned(),
         ]
     }
-
-    /// The `webhook-cli inbox list` command for this server's store.
-    #[must_use]
-    pub fn inbox_list_command(&self) -> Option<String> {
-        match &self.store {
-            StoreChoice::Embedded(path) => Some(format!(
-                "cargo run -q -p webhook-cli -- inbox list --store {}",
-                path.display()
-            )),
-            StoreChoice::Redis { prefix, .. } => Some(format!(
-                "cargo run -q -p webhook-cli -- inbox list --redis \"$REDIS_URL\" --redis-prefix {prefix}"
-            )),
-            StoreChoice::Memory | StoreChoice::Off => None,
-        }
-    }
 }

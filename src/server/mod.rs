@@ -215,7 +215,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!("{line}");
     }
     tracing::info!(%addr, "listening: POST /webhooks/talkplus, POST /webhooks/amity");
-    print_sample_commands(&config, addr)?;
+    print_sample_commands(&config, addr, inbox.as_ref())?;
 
     let (stopping, stop) = tokio::sync::oneshot::channel::<()>();
     let mut server = tokio::spawn(serve(listener, router, config.read_timeout, async {
@@ -345,7 +345,11 @@ pub fn sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<Vec
         .collect()
 }
 
-fn print_sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<()> {
+fn print_sample_commands(
+    config: &Config,
+    addr: SocketAddr,
+    inbox: Option<&Inbox>,
+) -> std::io::Result<()> {
     let commands = sample_commands(config, addr)?;
     println!("\nSend a signed sample delivery from another terminal (a handler logs a line):\n");
     for command in &commands {
@@ -357,7 +361,10 @@ fn print_sample_commands(config: &Config, addr: SocketAddr) -> std::io::Result<(
             println!("  {curl}\n");
         }
     }
-    if let Some(list) = config.inbox_list_command() {
+    // The store's own arguments: quoted as a shell needs, a Redis URL never in clear.
+    let store_args = inbox.and_then(|inbox| inbox.store().cli_args());
+    if let Some(args) = store_args {
+        let list = format!("cargo run -q -p webhook-cli -- inbox list {args}");
         println!(
             "See what the server recorded (dead letters, retries) while it runs:\n\n  {list}\n"
         );

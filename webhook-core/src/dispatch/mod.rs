@@ -26,7 +26,7 @@ use crate::handler::{
 use crate::provider::{DeliveryError, DeliveryIdSource, Provider};
 use crate::store::{
     DeliveryKey, Lease, MemoryStore, NewDelivery, Settlement, Store, StoredDelivery,
-    UNREADABLE_EVENT, UNREADABLE_EVENT_SHOWN,
+    UNREADABLE_EVENT,
 };
 use crate::verify::Verifier;
 use routing::{Routed, StartError};
@@ -674,7 +674,8 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             Err(err) => {
                 tracing::error!(error = %err, "could not keep a verified delivery whose body cannot be read");
                 Some(Outcome::StoreUnavailable {
-                    event: Cow::Borrowed(UNREADABLE_EVENT_SHOWN),
+                    // Empty, as every count of a delivery whose event was not read.
+                    event: Cow::Borrowed(UNREADABLE_EVENT),
                     reason: err.to_string(),
                 })
             }

@@ -217,6 +217,9 @@ impl fmt::Display for Outcome {
             Self::InProgress { event } => {
                 write!(f, "`{event}`: an earlier attempt is still running")
             }
+            Self::StoreUnavailable { event, reason } if event.is_empty() => {
+                write!(f, "the store is unavailable: {reason}")
+            }
             Self::StoreUnavailable { event, reason } => write!(f, "`{event}`: {reason}"),
             Self::Accepted { event } => write!(f, "accepted `{event}` into the inbox"),
             Self::AlreadyQueued { event } => {

@@ -205,7 +205,7 @@ impl Inbox {
     /// when it cannot be recorded now. The body is not parsed here: a body that does not
     /// have its event's shape becomes a dead letter when a worker reads it. A verified body
     /// with no readable event name is [`Outcome::BadPayload`] (400), kept as a dead letter
-    /// at once.
+    /// at once ([`Outcome::StoreUnavailable`], 503, when it cannot be kept).
     pub async fn accept<P: Provider, S: Send + Sync + 'static>(
         &self,
         dispatcher: &Dispatcher<P, S>,

@@ -172,27 +172,43 @@ impl Inner {
         Ok(id)
     }
 
-    /// Evicts settled records until one more record of `body_len` fits: for a free slot
-    /// the oldest done record first (dead letters only when none is left), for bytes the
-    /// oldest dead letter (done records keep no body).
+    /// Evicts settled records until one more record of `body_len` fits: bytes from the
+    /// oldest dead letters (done records keep no body), a slot from the oldest done
+    /// record (a dead letter only when none is left). Nothing is evicted when that would
+    /// not make room: the delivery is refused and every record kept.
     fn make_room(&mut self, bounds: &MemoryStore, body_len: usize) -> Result<(), StoreError> {
-        loop {
-            let slot_needed = self.records.len() >= bounds.capacity;
-            let bytes_needed = self.body_bytes + body_len > bounds.max_body_bytes;
-            let evicted = if slot_needed {
-                self.done.first().or_else(|| self.dead.first())
-            } else if bytes_needed {
-                self.dead.first()
-            } else {
-                return Ok(());
-            };
-            let Some(&evicted) = evicted else {
+        let mut evicted = Vec::new();
+        let mut bytes = self.body_bytes;
+        for &id in &self.dead {
+            if bytes + body_len <= bounds.max_body_bytes {
+                break;
+            }
+            bytes -= self.records[&id].stored.body.as_ref().map_or(0, Bytes::len);
+            evicted.push(id);
+        }
+        if bytes + body_len > bounds.max_body_bytes {
+            return Err(StoreError(format!(
+                "the memory store has no room for a body of {body_len} bytes: its {} bytes are held by deliveries still pending or running",
+                bounds.max_body_bytes
+            )));
+        }
+        if self.records.len() - evicted.len() >= bounds.capacity {
+            let slot = self
+                .done
+                .first()
+                .copied()
+                .or_else(|| self.dead.iter().copied().find(|id| !evicted.contains(id)));
+            let Some(slot) = slot else {
                 return Err(StoreError(
                     "the memory store is full of deliveries still pending or running".to_owned(),
                 ));
             };
-            self.remove(evicted);
+            evicted.push(slot);
         }
+        for id in evicted {
+            self.remove(id);
+        }
+        Ok(())
     }
 
     /// The settled records, done ones before dead letters, each oldest first: the order
@@ -682,6 +698,35 @@ mod tests {
             store.claim(delivery(&key(1), &small), lease).await,
             Ok(Claim::Claimed(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn a_delivery_that_cannot_fit_evicts_nothing() {
+        let mut store = MemoryStore::with_limits(10, Duration::from_secs(60));
+        store.max_body_bytes = 100;
+        let lease = Duration::from_secs(60);
+        let key = |n: u32| DeliveryKey::new("talkplus", Some(&n.to_string()), "message", b"");
+        let Ok(Claim::Claimed(dead)) = store
+            .claim(delivery(&key(0), &Bytes::from(vec![b' '; 10])), lease)
+            .await
+        else {
+            panic!("claimed")
+        };
+        let failed = Settlement::Dead {
+            error: "failed".to_owned(),
+        };
+        assert_eq!(store.settle(&dead, failed).await, Ok(true));
+        let running = Bytes::from(vec![b' '; 80]);
+        assert!(matches!(
+            store.claim(delivery(&key(1), &running), lease).await,
+            Ok(Claim::Claimed(_))
+        ));
+        // 30 bytes do not fit even without the dead letter; 500 never fit.
+        for len in [30, 500] {
+            let body = Bytes::from(vec![b' '; len]);
+            assert!(store.claim(delivery(&key(2), &body), lease).await.is_err());
+            assert!(store.get(dead.id).await.expect("get").is_some(), "kept");
+        }
     }
 
     #[tokio::test]
