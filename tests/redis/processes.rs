@@ -1,9 +1,10 @@
 //! Two example server processes sharing one Redis: one is killed with deliveries leased,
-//! the other finishes them after the lease.
+//! the other finishes them after the lease; one whose clock runs ahead takes over nothing
+//! that is still leased.
 
 use std::time::{Duration, Instant};
 
-use crate::outside::redis_url;
+use crate::outside::{libfaketime, redis_url};
 use crate::server_process::{ServerProcess, post, talkplus_delivery, test_dir};
 use crate::store::unique_prefix;
 
@@ -65,4 +66,67 @@ fn when_one_of_two_instances_is_killed_the_other_finishes_its_leased_deliveries(
         killed_at.elapsed() >= Duration::from_millis(1_000),
         "taken over only after the lease ran out"
     );
+}
+
+/// Leases are timed on Redis's clock: an instance whose own clock runs minutes ahead of
+/// the others' sees their live leases as live, and takes none of them over.
+#[test]
+fn an_instance_whose_clock_runs_ahead_takes_over_no_live_lease() {
+    let Some(url) = redis_url() else { return };
+    let Some(faketime) = libfaketime() else {
+        return;
+    };
+    let dir = test_dir(env!("CARGO_TARGET_TMPDIR"), "redis-clock");
+    let prefix = unique_prefix();
+    let env = [
+        ("WEBHOOK_MODE", "inbox"),
+        ("REDIS_URL", url),
+        ("WEBHOOK_REDIS_PREFIX", prefix.as_str()),
+        ("TALKPLUS_API_KEY", KEY),
+        ("AMITY_WEBHOOK_SECRET", KEY),
+        // Each handler outlives its first lease: only renewals keep it.
+        ("WEBHOOK_HANDLER_DELAY_MS", "1500"),
+        ("WEBHOOK_LEASE_MS", "1000"),
+    ];
+    let steady = ServerProcess::start(&dir, "steady", &env);
+    let mut ahead_env = env.to_vec();
+    ahead_env.extend([
+        ("LD_PRELOAD", faketime),
+        ("FAKETIME", "+10m"),
+        ("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
+    ]);
+    let ahead = ServerProcess::start(&dir, "ahead", &ahead_env);
+    let channels: Vec<String> = (0..12).map(|n| format!("clock-{n}")).collect();
+    for channel in &channels {
+        let (status, reply) = post(&steady.url("talkplus"), talkplus_delivery(KEY, channel));
+        assert_eq!(status, 202, "{reply}");
+    }
+    let total = |channel: &str| steady.handled(channel) + ahead.handled(channel);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !channels.iter().all(|channel| total(channel) >= 1) {
+        assert!(
+            Instant::now() < deadline,
+            "not every delivery was handled:\n{}\n{}",
+            steady.log(),
+            ahead.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Time for a second run of anything taken over to end.
+    std::thread::sleep(Duration::from_millis(2_000));
+    for channel in &channels {
+        assert_eq!(
+            total(channel),
+            1,
+            "{channel} handled exactly once:\n{}\n{}",
+            steady.log(),
+            ahead.log()
+        );
+    }
+    for (name, log) in [("steady", steady.log()), ("ahead", ahead.log())] {
+        assert!(
+            !log.lines().any(|line| line.contains("attempt=2")),
+            "{name} ran a second attempt:\n{log}"
+        );
+    }
 }

@@ -99,3 +99,78 @@ async fn settled_deliveries_leave_nothing_in_the_stream() {
     assert_eq!(store.settle(&again[0].0, Settlement::Done).await, Ok(true));
     assert_eq!(stream_length(&prefix, "talkplus").await, 0);
 }
+
+/// The consumers holding the entries of `provider`'s stream under `prefix`, in entry order.
+async fn entry_owners(prefix: &str, provider: &str) -> Vec<String> {
+    let client = redis::Client::open(redis_url().expect("redis")).expect("valid URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let pending: Vec<(String, String, u64, u64)> = redis::cmd("XPENDING")
+        .arg(format!("{prefix}stream:{provider}"))
+        .arg("workers")
+        .arg("-")
+        .arg("+")
+        .arg(100)
+        .query_async(&mut connection)
+        .await
+        .expect("XPENDING");
+    pending.into_iter().map(|(_, owner, _, _)| owner).collect()
+}
+
+#[tokio::test]
+async fn an_ended_lease_is_taken_over_only_by_an_instance_serving_its_provider() {
+    use std::time::{Duration, SystemTime};
+    use webhook_core::store::{DeliveryKey, NewDelivery};
+
+    let prefix = unique_prefix();
+    let (Some(dead), Some(talkplus_only), Some(amity_too)) = (
+        fresh_store(&prefix),
+        fresh_store(&prefix),
+        fresh_store(&prefix),
+    ) else {
+        return;
+    };
+    let body = bytes::Bytes::from_static(br#"{"event":"message.didCreate"}"#);
+    let key = DeliveryKey::new("amity", Some("takeover"), "message.didCreate", b"");
+    let record = NewDelivery {
+        key: &key,
+        provider: "amity",
+        event: "message.didCreate",
+        shown_id: None,
+        scheme: "test",
+        received_at: SystemTime::now(),
+        body: &body,
+    };
+    dead.append(record).await.expect("append");
+    let short = Duration::from_millis(100);
+    assert_eq!(
+        dead.lease(&["amity"], short, 10)
+            .await
+            .expect("lease")
+            .len(),
+        1
+    );
+    let owner = entry_owners(&prefix, "amity").await;
+    assert_eq!(owner.len(), 1);
+    // The lease runs out without a renewal, as when its instance died.
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let long = Duration::from_secs(60);
+    assert!(
+        talkplus_only
+            .lease(&["talkplus"], long, 10)
+            .await
+            .expect("lease")
+            .is_empty()
+    );
+    assert_eq!(
+        entry_owners(&prefix, "amity").await,
+        owner,
+        "an instance that does not serve amity leaves its entry alone"
+    );
+    let taken = amity_too.lease(&["amity"], long, 10).await.expect("lease");
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].0.attempt, 2);
+    assert_ne!(entry_owners(&prefix, "amity").await, owner);
+}

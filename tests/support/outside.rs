@@ -1,9 +1,9 @@
-//! Outside servers some tests need (Redis, a WebDriver with a headless browser), found or
-//! started here.
+//! Outside programs some tests need (Redis, a WebDriver with a headless browser,
+//! libfaketime), found or started here.
 //!
 //! When one is missing, its tests return early and the run prints one line saying so and
-//! how to install it. With `WEBHOOK_TEST_REQUIRE=redis,browser` (set by `.ci/run`) a
-//! missing one fails the tests instead, so CI never skips them.
+//! how to install it. With `WEBHOOK_TEST_REQUIRE=redis,browser,faketime` (set by
+//! `.ci/run`) a missing one fails the tests instead, so CI never skips them.
 // Each test binary uses the parts it needs.
 #![allow(dead_code)]
 
@@ -185,6 +185,31 @@ impl Drop for ChromeDriver {
             .status();
         let _ = self.child.wait();
     }
+}
+
+/// libfaketime's preload library, to run a process whose clock is wrong; `None` (after the
+/// notice) when it is not installed.
+pub(crate) fn libfaketime() -> Option<&'static str> {
+    static FOUND: OnceLock<Option<String>> = OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        // Debian puts it under the architecture's directory; a source build under local.
+        let mut dirs = vec![std::path::PathBuf::from("/usr/local/lib/faketime")];
+        if let Ok(entries) = std::fs::read_dir("/usr/lib") {
+            dirs.extend(entries.flatten().map(|entry| entry.path().join("faketime")));
+        }
+        dirs.push(std::path::PathBuf::from("/usr/lib/faketime"));
+        dirs.into_iter()
+            .map(|dir| dir.join("libfaketime.so.1"))
+            .find(|path| path.is_file())
+            .map(|path| path.to_string_lossy().into_owned())
+    });
+    if found.is_none() {
+        missing(
+            "faketime",
+            "the test of an instance whose clock is ahead: libfaketime is not installed (apt-get install -y faketime)",
+        );
+    }
+    found.as_deref()
 }
 
 fn redis_server_installed() -> bool {

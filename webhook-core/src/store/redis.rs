@@ -16,13 +16,15 @@
 //! Inbox mode appends a delivery to its provider's stream; workers read the stream through
 //! the consumer group, so each entry goes to one worker, and acknowledge and delete it
 //! (`XACK`, `XDEL`) when the attempt is settled, so a stream holds only what is still to
-//! run. A worker renews its lease by re-claiming its entry (`XCLAIM`),
-//! which also keeps the entry's idle time low. When an instance dies its leases stop being
-//! renewed; once a lease's recorded end has passed, a live instance claims the entry
-//! through the group (`XCLAIM`) and takes the delivery over. Entries an instance read but
-//! died before leasing are taken over with `XAUTOCLAIM` once idle for a lease time. Every change of a
+//! run. A worker renews its lease by re-claiming its entry (`XCLAIM`), which also keeps the
+//! entry's idle time low. When an instance dies its leases stop being renewed; once a
+//! lease's recorded end has passed, a live instance claims the entry through the group
+//! (`XCLAIM`) and takes the delivery over. Entries an instance read but died before leasing
+//! are taken over with `XAUTOCLAIM` once idle for a lease time. Every change of a
 //! delivery's state is one Lua script, so it is atomic; a settle or renewal checks the
-//! lease's token in the same script, so a stale attempt changes nothing.
+//! lease's token in the same script, so a stale attempt changes nothing. Every time the
+//! scripts record or compare is the Redis server's (`TIME`), so the instances' clocks need
+//! not agree.
 //!
 //! # When Redis is unreachable
 //!
@@ -146,16 +148,15 @@ impl RedisStore {
     }
 
     /// Runs `script` on a new record: the record's fields (key, provider, event, shown id,
-    /// scheme, time received, body) and the time now, then `more`.
+    /// scheme, time received, body), then `more`.
     async fn run_on_record<T: redis::FromRedisValue>(
         &self,
         script: &Script,
         delivery: &NewDelivery<'_>,
         more: &[&[u8]],
     ) -> Result<T, StoreError> {
-        let now = to_millis(SystemTime::now()).to_string();
         let received = to_millis(delivery.received_at).to_string();
-        let record: [&[u8]; 8] = [
+        let record: [&[u8]; 7] = [
             delivery.key.as_str().as_bytes(),
             delivery.provider.as_bytes(),
             delivery.event.as_bytes(),
@@ -163,7 +164,6 @@ impl RedisStore {
             delivery.scheme.as_bytes(),
             received.as_bytes(),
             delivery.body,
-            now.as_bytes(),
         ];
         self.run(script, &[&record[..], more].concat()).await
     }
@@ -219,7 +219,6 @@ impl RedisStore {
         lease: Duration,
     ) -> Result<Option<(Lease, StoredDelivery)>, StoreError> {
         let token = LeaseToken::new();
-        let now = to_millis(SystemTime::now()).to_string();
         let lease_ms = duration_millis(lease).to_string();
         let fields: Option<Vec<(String, Vec<u8>)>> = self
             .run(
@@ -228,7 +227,6 @@ impl RedisStore {
                     id.as_bytes(),
                     entry.as_bytes(),
                     token.as_str().as_bytes(),
-                    now.as_bytes(),
                     lease_ms.as_bytes(),
                     self.consumer.as_bytes(),
                     GROUP.as_bytes(),
@@ -251,11 +249,10 @@ impl RedisStore {
     /// Moves pending deliveries whose backoff is over into their stream, and gives the
     /// expired leases of inline-mode attempts (which have no stream entry) back to pending.
     async fn promote(&self) -> Result<(), StoreError> {
-        let now = to_millis(SystemTime::now()).to_string();
         let chunk = CHUNK.to_string();
-        self.run::<i64>(&self.scripts.sweep, &[now.as_bytes(), chunk.as_bytes()])
+        self.run::<i64>(&self.scripts.sweep, &[chunk.as_bytes()])
             .await?;
-        self.run::<i64>(&self.scripts.promote, &[now.as_bytes(), chunk.as_bytes()])
+        self.run::<i64>(&self.scripts.promote, &[chunk.as_bytes()])
             .await?;
         Ok(())
     }
@@ -514,27 +511,18 @@ impl Store for RedisStore {
                 self.ensure_group(provider).await?;
             }
             // First the deliveries whose lease ran out (their instance stopped renewing),
-            // claimed through the group by their stream entry.
-            let now = to_millis(SystemTime::now()).to_string();
+            // claimed through the group by their stream entry; only those of the
+            // providers served here, so no other provider's entry waits on this instance.
             let limit = max.to_string();
-            let expired: Vec<String> = self
-                .run(
-                    &self.scripts.reclaim,
-                    &[
-                        now.as_bytes(),
-                        limit.as_bytes(),
-                        GROUP.as_bytes(),
-                        self.consumer.as_bytes(),
-                    ],
-                )
-                .await?;
+            let mut args: Vec<&[u8]> =
+                vec![limit.as_bytes(), GROUP.as_bytes(), self.consumer.as_bytes()];
+            args.extend(providers.iter().map(|provider| provider.as_bytes()));
+            let expired: Vec<String> = self.run(&self.scripts.reclaim, &args).await?;
             for triple in expired.chunks_exact(3) {
                 let [provider, entry, id] = triple else {
                     continue;
                 };
-                if providers.contains(&provider.as_str())
-                    && let Some(found) = self.lease_entry(provider, entry, id, lease).await?
-                {
+                if let Some(found) = self.lease_entry(provider, entry, id, lease).await? {
                     leased.push(found);
                 }
             }
@@ -602,7 +590,6 @@ impl Store for RedisStore {
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
             let id = lease.id.to_string();
-            let now = to_millis(SystemTime::now()).to_string();
             let lease_ms = duration_millis(duration).to_string();
             let renewed: i64 = self
                 .run(
@@ -610,7 +597,6 @@ impl Store for RedisStore {
                     &[
                         id.as_bytes(),
                         lease.token.as_str().as_bytes(),
-                        now.as_bytes(),
                         lease_ms.as_bytes(),
                         GROUP.as_bytes(),
                         self.consumer.as_bytes(),
@@ -627,16 +613,19 @@ impl Store for RedisStore {
         settlement: Settlement,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
-            let now = SystemTime::now();
-            let (kind, at, error) = match settlement {
-                Settlement::Done => ("done", now, String::new()),
-                Settlement::Retry { at, error } => ("retry", at, error),
-                Settlement::Dead { error } => ("dead", now, error),
-                Settlement::Release => ("release", now, String::new()),
+            // A retry's time goes as a wait from now, counted on Redis's clock.
+            let (kind, wait, error) = match settlement {
+                Settlement::Done => ("done", Duration::ZERO, String::new()),
+                Settlement::Retry { at, error } => (
+                    "retry",
+                    at.duration_since(SystemTime::now()).unwrap_or_default(),
+                    error,
+                ),
+                Settlement::Dead { error } => ("dead", Duration::ZERO, error),
+                Settlement::Release => ("release", Duration::ZERO, String::new()),
             };
             let id = lease.id.to_string();
-            let at = to_millis(at).to_string();
-            let now = to_millis(now).to_string();
+            let wait = duration_millis(wait).to_string();
             let settled: i64 = self
                 .run(
                     &self.scripts.settle,
@@ -644,9 +633,8 @@ impl Store for RedisStore {
                         id.as_bytes(),
                         lease.token.as_str().as_bytes(),
                         kind.as_bytes(),
-                        at.as_bytes(),
+                        wait.as_bytes(),
                         error.as_bytes(),
-                        now.as_bytes(),
                         GROUP.as_bytes(),
                     ],
                 )
@@ -708,20 +696,13 @@ impl Store for RedisStore {
     fn replay(&self, id: u64) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(async move {
             let id = id.to_string();
-            let now = to_millis(SystemTime::now()).to_string();
-            let replayed: i64 = self
-                .run(&self.scripts.replay, &[id.as_bytes(), now.as_bytes()])
-                .await?;
+            let replayed: i64 = self.run(&self.scripts.replay, &[id.as_bytes()]).await?;
             Ok(replayed == 1)
         })
     }
 
     fn replay_dead(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
-        Box::pin(async move {
-            let now = to_millis(SystemTime::now()).to_string();
-            self.in_chunks(&self.scripts.replay_dead, &[now.as_bytes()])
-                .await
-        })
+        Box::pin(self.in_chunks(&self.scripts.replay_dead, &[]))
     }
 
     fn purge(&self, which: Purge) -> BoxFuture<'_, Result<u64, StoreError>> {
@@ -740,16 +721,14 @@ impl Store for RedisStore {
 
     fn prune(&self, retention: Retention) -> BoxFuture<'_, Result<u64, StoreError>> {
         Box::pin(async move {
-            let now = to_millis(SystemTime::now());
-            let done_before =
-                (now - duration_millis(retention.done_for.min(self.done_for))).to_string();
-            let dead_before = (now - duration_millis(retention.dead_for)).to_string();
+            let done_for = duration_millis(retention.done_for.min(self.done_for)).to_string();
+            let dead_for = duration_millis(retention.dead_for).to_string();
             let max_settled = retention.max_settled.to_string();
             self.in_chunks(
                 &self.scripts.prune,
                 &[
-                    done_before.as_bytes(),
-                    dead_before.as_bytes(),
+                    done_for.as_bytes(),
+                    dead_for.as_bytes(),
                     max_settled.as_bytes(),
                 ],
             )
@@ -911,9 +890,16 @@ struct Scripts {
     prune: Script,
 }
 
-/// Functions every script shares. `ARGV[1]` is always the key prefix.
+/// Functions every script shares. `ARGV[1]` is always the key prefix. Every time a script
+/// compares or records is the Redis server's (`now`, in milliseconds), so the instances of
+/// a fleet need not agree on the time: a lease ends when Redis says it does.
 const PRELUDE: &str = r"
 local p = ARGV[1]
+local now
+do
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local function rkey(id) return p .. 'd:' .. id end
 local function move(id, from, to, now)
   if from and from ~= '' then redis.call('ZREM', p .. 's:' .. from, id) end
@@ -972,10 +958,10 @@ fn script(body: &str) -> Script {
 impl Scripts {
     fn new() -> Self {
         Self {
-            // key provider event shown scheme received body now lease done_for token consumer
+            // key provider event shown scheme received body lease done_for token consumer
             claim: script(
                 r"
-local key, now, lease, done_for = ARGV[2], tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local key, lease, done_for = ARGV[2], tonumber(ARGV[9]), tonumber(ARGV[10])
 local id = find(key)
 if id then
   local f = redis.call('HMGET', rkey(id), 'state', 'lease_until', 'updated_at')
@@ -988,14 +974,14 @@ if id then
   end
 end
 if not id then id = create(key, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], now) end
-local attempts = take_lease(id, ARGV[12], now, lease, '', ARGV[13])
+local attempts = take_lease(id, ARGV[11], now, lease, '', ARGV[12])
 return {'claimed', tostring(id), tostring(attempts)}
 ",
             ),
-            // key provider event shown scheme received body now done_for
+            // key provider event shown scheme received body done_for
             append: script(
                 r"
-local key, provider, now, done_for = ARGV[2], ARGV[3], tonumber(ARGV[9]), tonumber(ARGV[10])
+local key, provider, done_for = ARGV[2], ARGV[3], tonumber(ARGV[9])
 local id = find(key)
 if id then
   local f = redis.call('HMGET', rkey(id), 'state', 'updated_at')
@@ -1017,62 +1003,62 @@ redis.call('HSET', rkey(id), 'entry', entry)
 return {'accepted', tostring(id)}
 ",
             ),
-            // key provider event shown scheme received body now error
+            // key provider event shown scheme received body error
             reject: script(
                 r"
-local key, now = ARGV[2], tonumber(ARGV[9])
+local key = ARGV[2]
 local id = find(key)
 if id and redis.call('HGET', rkey(id), 'state') == 'done' then return 0 end
 if not id then id = create(key, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], now) end
 move(id, redis.call('HGET', rkey(id), 'state'), 'dead', now)
-redis.call('HSET', rkey(id), 'error', ARGV[10], 'token', '', 'lease_until', 0, 'entry', '', 'next_at', '')
+redis.call('HSET', rkey(id), 'error', ARGV[9], 'token', '', 'lease_until', 0, 'entry', '', 'next_at', '')
 return 1
 ",
             ),
-            // id entry token now lease consumer group provider
+            // id entry token lease consumer group provider
             lease_entry: script(
                 r"
-local id, entry, now, lease = ARGV[2], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
-local stream = p .. 'stream:' .. ARGV[9]
+local id, entry, lease = ARGV[2], ARGV[3], tonumber(ARGV[5])
+local stream = p .. 'stream:' .. ARGV[8]
 local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'lease_until')
 if not f[1] or f[2] ~= entry then
   -- Stale: the delivery was settled, or moved on to another entry.
-  redis.call('XACK', stream, ARGV[8], entry)
+  redis.call('XACK', stream, ARGV[7], entry)
   redis.call('XDEL', stream, entry)
   return false
 end
 if f[1] == 'pending' or (f[1] == 'leased' and tonumber(f[3]) <= now) then
-  take_lease(id, ARGV[4], now, lease, entry, ARGV[7])
+  take_lease(id, ARGV[4], now, lease, entry, ARGV[6])
   return redis.call('HGETALL', rkey(id))
 end
 return false
 ",
             ),
-            // id token now lease group consumer
+            // id token lease group consumer
             renew: script(
                 r"
-local id, now, lease = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
+local id, lease = ARGV[2], tonumber(ARGV[4])
 local f = redis.call('HMGET', rkey(id), 'state', 'token', 'entry', 'provider')
 if f[1] ~= 'leased' or f[2] ~= ARGV[3] then return 0 end
 redis.call('HSET', rkey(id), 'lease_until', now + lease)
 redis.call('ZADD', p .. 'leases', now + lease, id)
 if f[3] ~= '' then
   -- Re-claiming the entry resets its idle time: live leases are never auto-claimed.
-  redis.call('XCLAIM', p .. 'stream:' .. f[4], ARGV[6], ARGV[7], 0, f[3], 'JUSTID')
-  redis.call('HSET', rkey(id), 'consumer', ARGV[7])
+  redis.call('XCLAIM', p .. 'stream:' .. f[4], ARGV[5], ARGV[6], 0, f[3], 'JUSTID')
+  redis.call('HSET', rkey(id), 'consumer', ARGV[6])
 end
 return 1
 ",
             ),
-            // id token kind at error now group
+            // id token kind wait error group
             settle: script(
                 r"
-local id, kind, at, now = ARGV[2], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[7])
+local id, kind, at = ARGV[2], ARGV[4], now + tonumber(ARGV[5])
 local f = redis.call('HMGET', rkey(id), 'state', 'token', 'entry', 'provider')
 if f[1] ~= 'leased' or f[2] ~= ARGV[3] then return 0 end
 if f[3] ~= '' then
   -- Acknowledged and deleted: a stream keeps only what is still to run.
-  redis.call('XACK', p .. 'stream:' .. f[4], ARGV[8], f[3])
+  redis.call('XACK', p .. 'stream:' .. f[4], ARGV[7], f[3])
   redis.call('XDEL', p .. 'stream:' .. f[4], f[3])
 end
 if kind == 'done' or kind == 'dead' then
@@ -1088,10 +1074,10 @@ if ARGV[6] ~= '' then redis.call('HSET', rkey(id), 'error', ARGV[6]) end
 return 1
 ",
             ),
-            // now limit
+            // limit
             promote: script(
                 r"
-local ids = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local ids = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 for _, id in ipairs(ids) do
   redis.call('ZREM', p .. 'delayed', id)
   local f = redis.call('HMGET', rkey(id), 'state', 'provider')
@@ -1103,11 +1089,10 @@ end
 return #ids
 ",
             ),
-            // now limit: inline-mode leases (no stream entry) that ran out
+            // limit: inline-mode leases (no stream entry) that ran out
             sweep: script(
                 r"
-local now = tonumber(ARGV[2])
-local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 for _, id in ipairs(ids) do
   local f = redis.call('HMGET', rkey(id), 'state', 'entry')
   if f[1] == 'leased' and f[2] == '' then
@@ -1121,17 +1106,19 @@ end
 return #ids
 ",
             ),
-            // now limit group consumer: stream entries of inbox leases that ran out,
-            // claimed for this consumer; returns provider, entry, id for each
+            // limit group consumer provider...: stream entries of inbox leases that ran
+            // out, of the providers given, claimed for this consumer; returns provider,
+            // entry, id for each
             reclaim: script(
                 r"
-local now = tonumber(ARGV[2])
+local served = {}
+for i = 5, #ARGV do served[ARGV[i]] = true end
 local found = {}
-local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 for _, id in ipairs(ids) do
   local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'provider', 'lease_until')
-  if f[1] == 'leased' and f[2] ~= '' and tonumber(f[4]) <= now then
-    redis.call('XCLAIM', p .. 'stream:' .. f[3], ARGV[4], ARGV[5], 0, f[2], 'JUSTID')
+  if f[1] == 'leased' and f[2] ~= '' and served[f[3]] and tonumber(f[4]) <= now then
+    redis.call('XCLAIM', p .. 'stream:' .. f[3], ARGV[3], ARGV[4], 0, f[2], 'JUSTID')
     table.insert(found, f[3])
     table.insert(found, f[2])
     table.insert(found, id)
@@ -1140,10 +1127,10 @@ end
 return found
 ",
             ),
-            // id now
+            // id
             replay: script(
                 r"
-local id, now = ARGV[2], tonumber(ARGV[3])
+local id = ARGV[2]
 if redis.call('HGET', rkey(id), 'state') ~= 'dead' then return 0 end
 move(id, 'dead', 'pending', now)
 redis.call('HSET', rkey(id), 'next_at', now, 'entry', '')
@@ -1151,10 +1138,9 @@ redis.call('ZADD', p .. 'delayed', now, id)
 return 1
 ",
             ),
-            // limit now
+            // limit
             replay_dead: script(
                 r"
-local now = tonumber(ARGV[3])
 local ids = redis.call('ZRANGE', p .. 's:dead', 0, tonumber(ARGV[2]) - 1)
 for _, id in ipairs(ids) do
   move(id, 'dead', 'pending', now)
@@ -1172,13 +1158,14 @@ for _, id in ipairs(ids) do delete(id) end
 return #ids
 ",
             ),
-            // limit done_before dead_before max_settled
+            // limit done_for dead_for max_settled (ages in milliseconds)
             prune: script(
                 r"
 local limit = tonumber(ARGV[2])
 local deleted = 0
 for _, rule in ipairs({{'done', ARGV[3]}, {'dead', ARGV[4]}}) do
-  local old = redis.call('ZRANGEBYSCORE', p .. 'at:' .. rule[1], '-inf', rule[2], 'LIMIT', 0, limit - deleted)
+  local before = now - tonumber(rule[2])
+  local old = redis.call('ZRANGEBYSCORE', p .. 'at:' .. rule[1], '-inf', before, 'LIMIT', 0, limit - deleted)
   for _, id in ipairs(old) do
     delete(id)
     deleted = deleted + 1
