@@ -10,20 +10,31 @@ use crate::store::unique_prefix;
 
 const KEY: &str = "redis-processes-talkplus-key";
 
+/// The environment of an example server in inbox mode on the Redis at `url`, under
+/// `prefix`, whose handlers take `delay_ms` and whose leases last `lease_ms`.
+fn fleet_env<'a>(
+    url: &'a str,
+    prefix: &'a str,
+    delay_ms: &'a str,
+    lease_ms: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("WEBHOOK_MODE", "inbox"),
+        ("REDIS_URL", url),
+        ("WEBHOOK_REDIS_PREFIX", prefix),
+        ("TALKPLUS_API_KEY", KEY),
+        ("AMITY_WEBHOOK_SECRET", KEY),
+        ("WEBHOOK_HANDLER_DELAY_MS", delay_ms),
+        ("WEBHOOK_LEASE_MS", lease_ms),
+    ]
+}
+
 #[test]
 fn when_one_of_two_instances_is_killed_the_other_finishes_its_leased_deliveries() {
     let Some(url) = redis_url() else { return };
     let dir = test_dir(env!("CARGO_TARGET_TMPDIR"), "redis-kill");
     let prefix = unique_prefix();
-    let env = [
-        ("WEBHOOK_MODE", "inbox"),
-        ("REDIS_URL", url),
-        ("WEBHOOK_REDIS_PREFIX", prefix.as_str()),
-        ("TALKPLUS_API_KEY", KEY),
-        ("AMITY_WEBHOOK_SECRET", KEY),
-        ("WEBHOOK_HANDLER_DELAY_MS", "400"),
-        ("WEBHOOK_LEASE_MS", "1500"),
-    ];
+    let env = fleet_env(url, &prefix, "400", "1500");
     let mut doomed = ServerProcess::start(&dir, "doomed", &env);
     let survivor = ServerProcess::start(&dir, "survivor", &env);
     let channels: Vec<String> = (0..24).map(|n| format!("fleet-{n}")).collect();
@@ -78,18 +89,10 @@ fn an_instance_whose_clock_runs_ahead_takes_over_no_live_lease() {
     };
     let dir = test_dir(env!("CARGO_TARGET_TMPDIR"), "redis-clock");
     let prefix = unique_prefix();
-    let env = [
-        ("WEBHOOK_MODE", "inbox"),
-        ("REDIS_URL", url),
-        ("WEBHOOK_REDIS_PREFIX", prefix.as_str()),
-        ("TALKPLUS_API_KEY", KEY),
-        ("AMITY_WEBHOOK_SECRET", KEY),
-        // Each handler outlives its first lease: only renewals keep it.
-        ("WEBHOOK_HANDLER_DELAY_MS", "1500"),
-        ("WEBHOOK_LEASE_MS", "1000"),
-    ];
+    // Each handler outlives its first lease: only renewals keep it.
+    let env = fleet_env(url, &prefix, "1500", "1000");
     let steady = ServerProcess::start(&dir, "steady", &env);
-    let mut ahead_env = env.to_vec();
+    let mut ahead_env = env.clone();
     ahead_env.extend([
         ("LD_PRELOAD", faketime),
         ("FAKETIME", "+10m"),

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use webhook_core::Store;
 use webhook_core::store::redis::RedisStore;
 
+use crate::contract::Sample;
 use crate::outside::redis_url;
 
 /// A store under a prefix no other test (or run) uses; `None` without Redis.
@@ -49,25 +50,15 @@ async fn stream_length(prefix: &str, provider: &str) -> usize {
 #[tokio::test]
 async fn settled_deliveries_leave_nothing_in_the_stream() {
     use std::time::{Duration, SystemTime};
-    use webhook_core::store::{DeliveryKey, NewDelivery, Settlement};
+    use webhook_core::store::Settlement;
 
     let prefix = unique_prefix();
     let Some(store) = fresh_store(&prefix) else {
         return;
     };
-    let body = bytes::Bytes::from_static(br#"{"event":"member_banned"}"#);
     for n in 0..3 {
-        let key = DeliveryKey::new("talkplus", Some(&format!("trim-{n}")), "member_banned", b"");
-        let record = NewDelivery {
-            key: &key,
-            provider: "talkplus",
-            event: "member_banned",
-            shown_id: None,
-            scheme: "test",
-            received_at: SystemTime::now(),
-            body: &body,
-        };
-        store.append(record).await.expect("append");
+        let sample = Sample::new("talkplus", &format!("trim-{n}"));
+        store.append(sample.record()).await.expect("append");
     }
     assert_eq!(stream_length(&prefix, "talkplus").await, 3);
     let lease = Duration::from_secs(60);
@@ -121,8 +112,7 @@ async fn entry_owners(prefix: &str, provider: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn an_ended_lease_is_taken_over_only_by_an_instance_serving_its_provider() {
-    use std::time::{Duration, SystemTime};
-    use webhook_core::store::{DeliveryKey, NewDelivery};
+    use std::time::Duration;
 
     let prefix = unique_prefix();
     let (Some(dead), Some(talkplus_only), Some(amity_too)) = (
@@ -132,18 +122,8 @@ async fn an_ended_lease_is_taken_over_only_by_an_instance_serving_its_provider()
     ) else {
         return;
     };
-    let body = bytes::Bytes::from_static(br#"{"event":"message.didCreate"}"#);
-    let key = DeliveryKey::new("amity", Some("takeover"), "message.didCreate", b"");
-    let record = NewDelivery {
-        key: &key,
-        provider: "amity",
-        event: "message.didCreate",
-        shown_id: None,
-        scheme: "test",
-        received_at: SystemTime::now(),
-        body: &body,
-    };
-    dead.append(record).await.expect("append");
+    let sample = Sample::new("amity", "takeover");
+    dead.append(sample.record()).await.expect("append");
     let short = Duration::from_millis(100);
     assert_eq!(
         dead.lease(&["amity"], short, 10)
