@@ -1,5 +1,5 @@
 //! A settle that meets a brief Redis outage is tried again, so a handled delivery does not
-//! run a second time once its lease runs out.
+//! run a second time once its lease runs out, and a shutdown waits for it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -85,4 +85,44 @@ async fn a_settle_during_a_short_outage_is_retried_and_the_delivery_runs_once() 
         (DeliveryState::Done, 1)
     );
     inbox.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn a_shutdown_waits_for_a_settle_still_being_retried() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let store: Arc<dyn Store> = Arc::new(RedisStore::new(&server.url()).expect("url"));
+    let probe = PausesRedis {
+        url: server.url(),
+        runs: Arc::default(),
+    };
+    let dispatcher = Arc::new(
+        Dispatcher::new(
+            TalkPlus::verifier([semantics::KEY]).expect("key"),
+            probe.clone(),
+        )
+        .handler(pauses_redis_writes)
+        .store(Arc::clone(&store)),
+    );
+    let inbox = Inbox::new(Arc::clone(&store));
+    inbox.serve(Arc::clone(&dispatcher));
+
+    let (headers, body) = semantics::delivery("settle-at-shutdown");
+    let outcome = dispatcher.dispatch(headers, body).await;
+    assert!(matches!(outcome, Outcome::Handled { .. }), "{outcome}");
+    // Answered with its settle failed once and retried in the background; the process
+    // stops now.
+    let shutdown = inbox.shutdown(Duration::from_secs(10)).await;
+    assert!(shutdown.drained);
+    // Read by a client of its own: the store above may still be cooling down from the
+    // outage, and the pause stops writes only.
+    let reader = RedisStore::new(&server.url()).expect("url");
+    let records = reader.list(&Filter::default()).await.expect("list");
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        records[0].state,
+        DeliveryState::Done,
+        "recorded as handled before the shutdown ended"
+    );
 }

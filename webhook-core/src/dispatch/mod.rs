@@ -5,6 +5,7 @@ mod claim;
 mod outcome;
 mod routing;
 mod run;
+mod settle;
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -18,6 +19,7 @@ use http::HeaderMap;
 pub use outcome::{EventName, Failure, HandlerFailure, Outcome};
 #[doc(hidden)]
 pub use routing::Routes;
+pub(crate) use settle::{Settling, settle, settle_window};
 
 use crate::handler::{
     DeliveryFacts, DeliveryInfo, DeliverySource, HandlerFn, HandlerFunction, HandlerList,
@@ -66,6 +68,8 @@ pub struct Dispatcher<P, S = ()> {
     on_store_error: OnStoreError,
     lease: Duration,
     max_age: Option<Duration>,
+    /// Settles still being tried after their delivery was answered.
+    settling: Arc<Settling>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -166,6 +170,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             on_store_error: OnStoreError::default(),
             lease: Self::DEFAULT_LEASE,
             max_age: None,
+            settling: Arc::default(),
             provider: PhantomData,
         }
     }
@@ -611,7 +616,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 tracing::warn!(error = %err, record = lease.id, "could not record the end of an attempt; trying again in the background");
                 let (shared, lease) = (Arc::clone(shared), lease.clone());
                 let within = settle_window(self.lease);
-                tokio::spawn(async move {
+                self.settling.spawn(async move {
                     settle(shared.as_ref(), &lease, settlement, within).await;
                 });
             }
@@ -707,56 +712,6 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     }
 }
 
-/// Ends an attempt in the store; a lease lost to another attempt is logged, not an error.
-/// While the store fails, tries again with backoff for at most `within`: a settle given up
-/// leaves the lease to run out, and the delivery then runs again. Keep `within` inside
-/// the lease's remaining time (zero: one try, as for a release).
-pub(crate) async fn settle(
-    store: &dyn Store,
-    lease: &Lease,
-    settlement: Settlement,
-    within: Duration,
-) {
-    let deadline = tokio::time::Instant::now() + within;
-    let mut wait = Duration::from_millis(50);
-    loop {
-        match store.settle(lease, settlement.clone()).await {
-            Ok(true) => return,
-            Ok(false) => {
-                tracing::warn!(
-                    record = lease.id,
-                    "this attempt's lease was taken over by another attempt; its result is not recorded"
-                );
-                return;
-            }
-            Err(err) if tokio::time::Instant::now() + wait >= deadline => {
-                tracing::error!(
-                    error = %err,
-                    record = lease.id,
-                    "could not record the end of an attempt: it runs again once its lease runs out"
-                );
-                return;
-            }
-            Err(err) => {
-                tracing::warn!(
-                    error = %err,
-                    record = lease.id,
-                    retry_in_ms = wait.as_millis(),
-                    "could not record the end of an attempt; trying again"
-                );
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(2));
-            }
-        }
-    }
-}
-
-/// How long a settle may be tried again after an attempt with a lease of `lease`: the
-/// lease is renewed every third of it while handlers run, so at least two thirds remain.
-pub(crate) fn settle_window(lease: Duration) -> Duration {
-    lease / 2
-}
-
 /// A dispatcher with its types erased, as the inbox's workers run it.
 pub(crate) trait Runner: Send + Sync {
     /// The provider's name.
@@ -771,11 +726,18 @@ pub(crate) trait Runner: Send + Sync {
         duration: Duration,
         store: &'a dyn Store,
     ) -> BoxFuture<'a, Outcome>;
+
+    /// Ends once no settle of an answered delivery is still being tried.
+    fn settled(&self) -> BoxFuture<'_, ()>;
 }
 
 impl<P: Provider, S: Send + Sync + 'static> Runner for Dispatcher<P, S> {
     fn provider(&self) -> &'static str {
         P::NAME
+    }
+
+    fn settled(&self) -> BoxFuture<'_, ()> {
+        Box::pin(self.settling.finished())
     }
 
     fn run<'a>(

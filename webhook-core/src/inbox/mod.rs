@@ -108,9 +108,10 @@ struct Shared {
 /// What [`Inbox::shutdown`] came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shutdown {
-    /// Whether every running delivery finished within the grace period; when not, the
-    /// ones still running were stopped and their leases given back (they run again at
-    /// the next start, or on another instance).
+    /// Whether every running delivery finished, and every settle still being retried
+    /// ended, within the grace period; when not, the deliveries still running were
+    /// stopped and their leases given back (they run again at the next start, or on
+    /// another instance).
     pub drained: bool,
 }
 
@@ -335,20 +336,24 @@ impl Inbox {
     }
 
     /// Stops taking deliveries (new ones are answered 503), lets running ones finish for
-    /// at most `grace`, then stops those still running and gives their leases back.
+    /// at most `grace`, then stops those still running and gives their leases back. The
+    /// settles that the served dispatchers still retry for answered inline deliveries
+    /// get the same time, so a handled delivery is not left to run again.
     pub async fn shutdown(&self, grace: Duration) -> Shutdown {
         let shared = &self.shared;
         shared.accepting.store(false, Ordering::Release);
         shared.phase.send_replace(Phase::Draining);
         let all = u32::try_from(shared.settings.concurrency.max(1)).unwrap_or(u32::MAX);
-        let drained = tokio::time::timeout(grace, shared.slots.acquire_many(all))
-            .await
-            .is_ok();
+        let runners = shared.providers();
+        let idle = || async {
+            let _ = shared.slots.acquire_many(all).await;
+            futures_util::future::join_all(runners.iter().map(|runner| runner.settled())).await;
+        };
+        let drained = tokio::time::timeout(grace, idle()).await.is_ok();
         if !drained {
             shared.phase.send_replace(Phase::Abort);
             // Giving a lease back is one store call per delivery.
-            let _ =
-                tokio::time::timeout(Duration::from_secs(5), shared.slots.acquire_many(all)).await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), idle()).await;
         }
         let tasks =
             std::mem::take(&mut *shared.tasks.lock().unwrap_or_else(PoisonError::into_inner));
