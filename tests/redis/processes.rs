@@ -89,8 +89,8 @@ fn an_instance_whose_clock_runs_ahead_takes_over_no_live_lease() {
     };
     let dir = test_dir(env!("CARGO_TARGET_TMPDIR"), "redis-clock");
     let prefix = unique_prefix();
-    // Each handler outlives its first lease: only renewals keep it.
-    let env = fleet_env(url, &prefix, "1500", "1000");
+    // Leases far longer than the handlers: only a clock that runs ahead ends them early.
+    let env = fleet_env(url, &prefix, "1000", "5000");
     let steady = ServerProcess::start(&dir, "steady", &env);
     let mut ahead_env = env.clone();
     ahead_env.extend([
@@ -98,7 +98,13 @@ fn an_instance_whose_clock_runs_ahead_takes_over_no_live_lease() {
         ("FAKETIME", "+10m"),
         ("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
     ]);
-    let ahead = ServerProcess::start(&dir, "ahead", &ahead_env);
+    let mut ahead = ServerProcess::start(&dir, "ahead", &ahead_env);
+    let skew = log_clock(&ahead.log()) - log_clock(&steady.log());
+    assert!(
+        skew.rem_euclid(86_400) >= 9 * 60,
+        "libfaketime did not move the clock of the second instance ({skew} s):\n{}",
+        ahead.log()
+    );
     let channels: Vec<String> = (0..12).map(|n| format!("clock-{n}")).collect();
     for channel in &channels {
         let (status, reply) = post(&steady.url("talkplus"), talkplus_delivery(KEY, channel));
@@ -132,4 +138,24 @@ fn an_instance_whose_clock_runs_ahead_takes_over_no_live_lease() {
             "{name} ran a second attempt:\n{log}"
         );
     }
+    // A clean exit lets libfaketime remove its shared-memory files.
+    ahead.terminate();
+}
+
+/// The time of day, in seconds, of a log's first timestamped line (tracing's
+/// `2026-11-23T11:38:32.523973Z`).
+fn log_clock(log: &str) -> i64 {
+    let time = log
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|stamp| stamp.starts_with(|c: char| c.is_ascii_digit()) && stamp.ends_with('Z'))
+        .find_map(|stamp| stamp.split_once('T'))
+        .map(|(_, time)| time)
+        .unwrap_or_else(|| panic!("no timestamp in the log:\n{log}"));
+    time.split(['.', 'Z'])
+        .next()
+        .unwrap_or_default()
+        .split(':')
+        .map(|part| part.parse::<i64>().expect("a time of day"))
+        .fold(0, |seconds, part| seconds * 60 + part)
 }

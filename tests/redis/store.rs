@@ -122,35 +122,55 @@ async fn an_ended_lease_is_taken_over_only_by_an_instance_serving_its_provider()
     ) else {
         return;
     };
-    let sample = Sample::new("amity", "takeover");
-    dead.append(sample.record()).await.expect("append");
     let short = Duration::from_millis(100);
+    // Three amity leases, then one of talkplus: the amity ones end first.
+    for n in 0..3 {
+        let sample = Sample::new("amity", &format!("takeover-{n}"));
+        dead.append(sample.record()).await.expect("append");
+    }
     assert_eq!(
         dead.lease(&["amity"], short, 10)
             .await
             .expect("lease")
             .len(),
-        1
+        3
     );
-    let owner = entry_owners(&prefix, "amity").await;
-    assert_eq!(owner.len(), 1);
-    // The lease runs out without a renewal, as when its instance died.
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    let long = Duration::from_secs(60);
-    assert!(
-        talkplus_only
-            .lease(&["talkplus"], long, 10)
+    let sample = Sample::new("talkplus", "takeover");
+    dead.append(sample.record()).await.expect("append");
+    assert_eq!(
+        dead.lease(&["talkplus"], short, 10)
             .await
             .expect("lease")
-            .is_empty()
+            .len(),
+        1
+    );
+    let owners = entry_owners(&prefix, "amity").await;
+    assert_eq!(owners.len(), 3);
+    // The leases run out without a renewal, as when their instance died.
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let long = Duration::from_secs(60);
+    // One at a time: the amity leases that ended before it do not hide it.
+    let taken = talkplus_only
+        .lease(&["talkplus"], long, 1)
+        .await
+        .expect("lease");
+    assert_eq!(taken.len(), 1, "the talkplus lease is taken over");
+    assert_eq!(
+        (taken[0].1.provider.as_str(), taken[0].0.attempt),
+        ("talkplus", 2)
     );
     assert_eq!(
         entry_owners(&prefix, "amity").await,
-        owner,
-        "an instance that does not serve amity leaves its entry alone"
+        owners,
+        "an instance that does not serve amity leaves its entries alone"
     );
     let taken = amity_too.lease(&["amity"], long, 10).await.expect("lease");
-    assert_eq!(taken.len(), 1);
-    assert_eq!(taken[0].0.attempt, 2);
-    assert_ne!(entry_owners(&prefix, "amity").await, owner);
+    assert_eq!(taken.len(), 3);
+    assert!(taken.iter().all(|(lease, _)| lease.attempt == 2));
+    assert!(
+        entry_owners(&prefix, "amity")
+            .await
+            .iter()
+            .all(|owner| !owners.contains(owner))
+    );
 }

@@ -228,7 +228,7 @@ pub struct StoredDelivery {
     pub shown_id: Option<String>,
     /// The signature scheme that verified it.
     pub scheme: String,
-    /// When it was received.
+    /// When it was received, by the receiving process's clock.
     pub received_at: SystemTime,
     /// The verified body; `None` where the store does not keep it (a handled delivery in
     /// [`MemoryStore`]).
@@ -237,11 +237,12 @@ pub struct StoredDelivery {
     pub state: DeliveryState,
     /// How many attempts have started.
     pub attempts: u32,
-    /// When the next attempt is due (pending deliveries).
+    /// When the next attempt is due (pending deliveries), by the store's clock (Redis's
+    /// own for the Redis store).
     pub next_attempt_at: Option<SystemTime>,
     /// The last attempt's error.
     pub last_error: Option<String>,
-    /// When the record last changed.
+    /// When the record last changed, by the store's clock.
     pub updated_at: SystemTime,
 }
 
@@ -347,7 +348,8 @@ pub enum Settlement {
     Done,
     /// The attempt failed; try again at `at`.
     Retry {
-        /// When the next attempt is due.
+        /// When the next attempt is due, by this process's clock (the Redis store sends
+        /// it as a wait from now).
         at: SystemTime,
         /// What went wrong.
         error: String,

@@ -11,7 +11,9 @@
 //! | `all` | sorted set by id | every delivery, for listing |
 //! | `stream:<provider>` | stream, consumer group `workers` | ids of deliveries due now, read by the workers |
 //! | `delayed` | sorted set by due time | pending deliveries waiting for a retry's backoff |
-//! | `leases`, `settled` | sorted sets by time | lease ends and settle times, for recovery and retention |
+//! | `leases` | sorted set by time | lease ends, for recovery |
+//! | `at:done`, `at:dead` | sorted sets by time | settle times, for retention |
+//! | `seq` | counter | the last delivery id given |
 //!
 //! Inbox mode appends a delivery to its provider's stream; workers read the stream through
 //! the consumer group, so each entry goes to one worker, and acknowledge and delete it
@@ -22,9 +24,10 @@
 //! (`XCLAIM`) and takes the delivery over. Entries an instance read but died before leasing
 //! are taken over with `XAUTOCLAIM` once idle for a lease time. Every change of a
 //! delivery's state is one Lua script, so it is atomic; a settle or renewal checks the
-//! lease's token in the same script, so a stale attempt changes nothing. Every time the
-//! scripts record or compare is the Redis server's (`TIME`), so the instances' clocks need
-//! not agree.
+//! lease's token in the same script, so a stale attempt changes nothing. Every lease end,
+//! due time, settle time and retention age is the Redis server's (`TIME`), so the
+//! instances' clocks need not agree; only a delivery's received time is the receiving
+//! instance's. Redis 6.2 or later is needed (`XAUTOCLAIM`).
 //!
 //! # When Redis is unreachable
 //!
@@ -890,11 +893,14 @@ struct Scripts {
     prune: Script,
 }
 
-/// Functions every script shares. `ARGV[1]` is always the key prefix. Every time a script
-/// compares or records is the Redis server's (`now`, in milliseconds), so the instances of
-/// a fleet need not agree on the time: a lease ends when Redis says it does.
+/// Functions every script shares. `ARGV[1]` is always the key prefix. `now` is the Redis
+/// server's time in milliseconds, so the instances of a fleet need not agree on the time:
+/// a lease ends when Redis says it does. (Replicating effects, not the script, lets a
+/// script that read the time write; the default since Redis 5, forced here for a 6.2
+/// configured otherwise.)
 const PRELUDE: &str = r"
 local p = ARGV[1]
+if redis.replicate_commands then redis.replicate_commands() end
 local now
 do
   local t = redis.call('TIME')
@@ -1108,20 +1114,29 @@ return #ids
             ),
             // limit group consumer provider...: stream entries of inbox leases that ran
             // out, of the providers given, claimed for this consumer; returns provider,
-            // entry, id for each
+            // entry, id for each. Pages past the ended leases of other providers (up to
+            // 2 000 of them), so those cannot hide this instance's.
             reclaim: script(
                 r"
 local served = {}
 for i = 5, #ARGV do served[ARGV[i]] = true end
+local limit = tonumber(ARGV[2])
 local found = {}
-local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-for _, id in ipairs(ids) do
-  local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'provider', 'lease_until')
-  if f[1] == 'leased' and f[2] ~= '' and served[f[3]] and tonumber(f[4]) <= now then
-    redis.call('XCLAIM', p .. 'stream:' .. f[3], ARGV[3], ARGV[4], 0, f[2], 'JUSTID')
-    table.insert(found, f[3])
-    table.insert(found, f[2])
-    table.insert(found, id)
+local taken = 0
+local offset = 0
+while taken < limit and offset < 2000 do
+  local ids = redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', offset, 100)
+  if #ids == 0 then break end
+  offset = offset + #ids
+  for _, id in ipairs(ids) do
+    local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'provider', 'lease_until')
+    if taken < limit and f[1] == 'leased' and f[2] ~= '' and served[f[3]] and tonumber(f[4]) <= now then
+      redis.call('XCLAIM', p .. 'stream:' .. f[3], ARGV[3], ARGV[4], 0, f[2], 'JUSTID')
+      table.insert(found, f[3])
+      table.insert(found, f[2])
+      table.insert(found, id)
+      taken = taken + 1
+    end
   end
 end
 return found
