@@ -43,18 +43,21 @@ async fn pauses_redis_writes(_ev: MemberBanned, Shared(probe): Shared<PausesRedi
     }
 }
 
-#[tokio::test]
-async fn a_settle_during_a_short_outage_is_retried_and_the_delivery_runs_once() {
-    // A server of its own: a pause of the shared one would stall the other tests.
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+/// A store on `server` and a dispatcher on it whose handler's first run pauses the
+/// server's writes as it ends.
+fn pausing(
+    server: &RedisServer,
+    lease: Duration,
+) -> (
+    Arc<dyn Store>,
+    PausesRedis,
+    Arc<Dispatcher<TalkPlus, PausesRedis>>,
+) {
     let store: Arc<dyn Store> = Arc::new(RedisStore::new(&server.url()).expect("url"));
     let probe = PausesRedis {
         url: server.url(),
         runs: Arc::default(),
     };
-    let lease = Duration::from_secs(5);
     let dispatcher = Arc::new(
         Dispatcher::new(
             TalkPlus::verifier([semantics::KEY]).expect("key"),
@@ -64,6 +67,17 @@ async fn a_settle_during_a_short_outage_is_retried_and_the_delivery_runs_once() 
         .store(Arc::clone(&store))
         .lease(lease),
     );
+    (store, probe, dispatcher)
+}
+
+#[tokio::test]
+async fn a_settle_during_a_short_outage_is_retried_and_the_delivery_runs_once() {
+    // A server of its own: a pause of the shared one would stall the other tests.
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let lease = Duration::from_secs(5);
+    let (store, probe, dispatcher) = pausing(&server, lease);
     // The inbox would run again a delivery whose lease ran out unsettled.
     let mut settings = InboxSettings::default();
     settings.lease = lease;
@@ -92,19 +106,7 @@ async fn a_shutdown_waits_for_a_settle_still_being_retried() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let store: Arc<dyn Store> = Arc::new(RedisStore::new(&server.url()).expect("url"));
-    let probe = PausesRedis {
-        url: server.url(),
-        runs: Arc::default(),
-    };
-    let dispatcher = Arc::new(
-        Dispatcher::new(
-            TalkPlus::verifier([semantics::KEY]).expect("key"),
-            probe.clone(),
-        )
-        .handler(pauses_redis_writes)
-        .store(Arc::clone(&store)),
-    );
+    let (store, _, dispatcher) = pausing(&server, Dispatcher::<TalkPlus>::DEFAULT_LEASE);
     let inbox = Inbox::new(Arc::clone(&store));
     inbox.serve(Arc::clone(&dispatcher));
 

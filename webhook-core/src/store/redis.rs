@@ -628,7 +628,10 @@ impl Store for RedisStore {
                 Settlement::Release => ("release", Duration::ZERO, String::new()),
             };
             let id = lease.id.to_string();
-            let wait = duration_millis(wait).to_string();
+            // Zero stays zero: a release is due at once, not a millisecond later.
+            let wait = u64::try_from(wait.as_millis())
+                .unwrap_or(u64::MAX)
+                .to_string();
             let settled: i64 = self
                 .run(
                     &self.scripts.settle,
