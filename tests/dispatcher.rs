@@ -328,6 +328,49 @@ async fn stateless_amity_dispatcher_with_metadata() {
 }
 
 #[webhook_handler]
+async fn journal_amity_delivery_id(
+    _ev: amity::ChannelDidJoin,
+    info: DeliveryInfo,
+    Shared(journal): Shared<Journal>,
+) {
+    journal.write(info.delivery_id().unwrap_or("(none)"));
+}
+
+/// The envelope scan stops at the event name; a `requestId` after it is still the
+/// delivery's id, for handlers, for the record and with no store at all.
+#[tokio::test]
+async fn an_amity_request_id_after_the_event_name_is_the_delivery_id() {
+    let body = r#"{"event":"channel.didJoin","data":{"userIds":["B"],"channel":{"channelId":"c"}},"requestId":"req-after"}"#;
+    let mut headers = HeaderMap::new();
+    let signature = amity::LEGACY_SIGNATURE.sign(b"secret", body.as_bytes());
+    headers.insert(
+        "X-EKO-Signature",
+        HeaderValue::from_str(&signature).expect("hex"),
+    );
+    let store = Arc::new(webhook_core::MemoryStore::new());
+    let journal = Journal::default();
+    let verifier = || Amity::verifier(["secret"]).expect("valid");
+    let with_store = Dispatcher::new(verifier(), journal.clone())
+        .handler(journal_amity_delivery_id)
+        .store(store.clone());
+    let without_store = Dispatcher::new(verifier(), journal.clone())
+        .handler(journal_amity_delivery_id)
+        .without_store();
+    for dispatcher in [with_store, without_store] {
+        let outcome = dispatcher
+            .dispatch(headers.clone(), Bytes::from_static(body.as_bytes()))
+            .await;
+        assert!(matches!(outcome, Outcome::Handled { .. }), "{outcome}");
+    }
+    assert_eq!(journal.lines(), ["req-after", "req-after"]);
+    let records = webhook_core::Store::list(&*store, &webhook_core::store::Filter::default())
+        .await
+        .expect("list");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].shown_id.as_deref(), Some("req-after"));
+}
+
+#[webhook_handler]
 async fn journal_every_amity_event(
     _ev: amity::AmityEvent,
     info: DeliveryInfo,

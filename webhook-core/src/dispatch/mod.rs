@@ -116,6 +116,15 @@ impl<'a> Verified<'a> {
             .map(|id| self.id_source.shown(id))
     }
 
+    /// A body-field id the envelope scan did not reach (it stops at the event name), read
+    /// from the rest of the body.
+    fn id_after_event(&self) -> Option<Cow<'a, str>> {
+        match self.id_source {
+            DeliveryIdSource::BodyField(field) => crate::envelope::find_string(self.text, field),
+            _ => None,
+        }
+    }
+
     pub(crate) fn record<'r>(
         &'r self,
         provider: &'r str,
@@ -138,7 +147,9 @@ impl<'a> Verified<'a> {
         DeliveryInfo::new(DeliveryFacts {
             provider,
             event_name: self.event.clone().into_owned(),
-            delivery_id: self.shown_id(),
+            delivery_id: self
+                .shown_id()
+                .or_else(|| self.id_after_event().map(|id| self.id_source.shown(&id))),
             key: self.key.clone(),
             scheme: self.scheme,
             headers: self.headers.clone(),
@@ -452,7 +463,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         };
         crate::metrics::verified(P::NAME, delivery.scheme.name, body.len());
         let (event, route) = self.routes.route(delivery.event_name);
-        let verified = Verified {
+        let mut verified = Verified {
             event,
             route,
             delivery_id: delivery.delivery_id,
@@ -464,6 +475,11 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             text: delivery.body,
             received_at,
         };
+        if needs_key && verified.delivery_id.is_none() {
+            // The key needs the id even when it comes after the event name (the scan
+            // stopped there); once found, logs and the record show it too.
+            verified.delivery_id = verified.id_after_event();
+        }
         let span = tracing::Span::current();
         if !span.is_disabled() {
             span.record("event", &*verified.event);
@@ -473,14 +489,12 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             }
         }
         let key = needs_key.then(|| {
-            let id = match (verified.delivery_id.as_deref(), P::DELIVERY_ID) {
-                (Some(id), _) => Some(Cow::Borrowed(id)),
-                (None, DeliveryIdSource::BodyField(field)) => {
-                    crate::envelope::find_string(verified.text, field)
-                }
-                (None, _) => None,
-            };
-            DeliveryKey::new(P::NAME, id.as_deref(), &verified.event, body)
+            DeliveryKey::new(
+                P::NAME,
+                verified.delivery_id.as_deref(),
+                &verified.event,
+                body,
+            )
         });
         Ok(Verified { key, ..verified })
     }
