@@ -72,8 +72,8 @@ enum Command {
         /// Signature scheme (Amity only): current (`x-amity-signature` in base64),
         /// current-hex (the same HMAC in hex, as Amity's use-case pages write it), legacy
         /// (`X-EKO-Signature`), or both (current and legacy headers at once).
-        #[arg(long, value_enum, default_value_t = Scheme::Current)]
-        scheme: Scheme,
+        #[arg(long, value_enum)]
+        scheme: Option<Scheme>,
         /// Keep the sample's Amity `requestId` instead of a fresh one, to replay a retry
         /// (a deduplicating server then acknowledges it without running handlers).
         #[arg(long)]
@@ -99,9 +99,9 @@ enum Command {
         /// The body file; `-` reads standard input.
         #[arg(long)]
         body: String,
-        /// Signature scheme (Amity only).
-        #[arg(long, value_enum, default_value_t = Scheme::Current)]
-        scheme: Scheme,
+        /// Signature scheme (Amity only; current when not given).
+        #[arg(long, value_enum)]
+        scheme: Option<Scheme>,
     },
 }
 
@@ -119,14 +119,19 @@ impl Platform {
         }
     }
 
-    fn schemes(self, scheme: Scheme) -> Vec<SignatureScheme> {
-        match (self, scheme) {
-            (Self::Talkplus, _) => vec![talkplus::SIGNATURE],
-            (Self::Amity, Scheme::Current) => vec![amity::SIGNATURE],
-            (Self::Amity, Scheme::CurrentHex) => vec![amity::SIGNATURE_HEX],
-            (Self::Amity, Scheme::Legacy) => vec![amity::LEGACY_SIGNATURE],
-            (Self::Amity, Scheme::Both) => vec![amity::SIGNATURE, amity::LEGACY_SIGNATURE],
-        }
+    /// The headers to sign with. TalkPlus has one scheme, so asking it for another is an
+    /// error rather than a request signed some other way than the user asked.
+    fn schemes(self, scheme: Option<Scheme>) -> Result<Vec<SignatureScheme>, String> {
+        Ok(match (self, scheme) {
+            (Self::Talkplus, None) => vec![talkplus::SIGNATURE],
+            (Self::Talkplus, Some(_)) => {
+                return Err("--scheme is for Amity; TalkPlus has one signature scheme".to_owned());
+            }
+            (Self::Amity, None | Some(Scheme::Current)) => vec![amity::SIGNATURE],
+            (Self::Amity, Some(Scheme::CurrentHex)) => vec![amity::SIGNATURE_HEX],
+            (Self::Amity, Some(Scheme::Legacy)) => vec![amity::LEGACY_SIGNATURE],
+            (Self::Amity, Some(Scheme::Both)) => vec![amity::SIGNATURE, amity::LEGACY_SIGNATURE],
+        })
     }
 
     fn events(self) -> &'static [&'static str] {
@@ -204,8 +209,9 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             body,
             scheme,
         } => {
+            let schemes = provider.schemes(scheme)?;
             let body = read_body(&body)?;
-            for scheme in provider.schemes(scheme) {
+            for scheme in schemes {
                 outln!("{}: {}", scheme.header, scheme.sign(key.as_bytes(), &body));
             }
             Ok(ExitCode::SUCCESS)
@@ -219,6 +225,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             scheme,
             same_request_id,
         } => {
+            let schemes = provider.schemes(scheme)?;
             let body = match (&body, &event) {
                 (Some(path), _) => read_body(path)?,
                 (None, Some(event)) => {
@@ -240,7 +247,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             let mut request = reqwest::Client::new()
                 .post(&url)
                 .header("content-type", "application/json");
-            for scheme in provider.schemes(scheme) {
+            for scheme in schemes {
                 request = request.header(scheme.header, scheme.sign(key.as_bytes(), &body));
             }
             let response = request

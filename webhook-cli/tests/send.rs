@@ -255,3 +255,30 @@ async fn current_hex_sends_and_signs_the_amity_signature_in_hex() {
         "{out}"
     );
 }
+
+#[test]
+fn a_scheme_for_talkplus_is_refused_before_anything_is_sent() {
+    for command in [
+        &[
+            "send",
+            "talkplus",
+            "member_banned",
+            "--url",
+            "http://127.0.0.1:9/",
+        ][..],
+        &["sign", "talkplus", "--body", "-"][..],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+            .args(command)
+            .args(["--key", "key", "--scheme", "legacy"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run the CLI");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(
+            output.stdout.is_empty() && stderr.contains("--scheme is for Amity"),
+            "{command:?}: {stderr}"
+        );
+    }
+}
