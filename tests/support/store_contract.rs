@@ -288,6 +288,22 @@ pub(crate) async fn a_released_lease_is_pending_again(store: Arc<dyn Store>) {
     );
     let again = store.lease(&["talkplus"], LONG, 10).await.expect("lease");
     assert_eq!(again.len(), 1);
+    assert_eq!(
+        again[0].0.attempt, lease.attempt,
+        "a released attempt is not counted"
+    );
+}
+
+pub(crate) async fn a_rejected_copy_leaves_a_running_attempt_alone(store: Arc<dyn Store>) {
+    let sample = Sample::new("talkplus", "reject-running");
+    let lease = claimed(store.as_ref(), &sample, LONG).await;
+    store
+        .reject(sample.record(), "set-up panicked")
+        .await
+        .expect("reject");
+    assert_eq!(state(store.as_ref(), lease.id).await, DeliveryState::Leased);
+    assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
+    assert_eq!(state(store.as_ref(), lease.id).await, DeliveryState::Done);
 }
 
 pub(crate) async fn dead_letters_are_replayed_one_or_all_and_purged(store: Arc<dyn Store>) {
@@ -448,6 +464,34 @@ pub(crate) async fn pruning_by_count_takes_done_records_before_dead_letters(stor
     assert!(store.get(dead_id).await.expect("get").is_none());
 }
 
+pub(crate) async fn pruning_by_age_comes_before_the_count(store: Arc<dyn Store>) {
+    let mut done_ids = Vec::new();
+    for n in 0..2 {
+        let sample = Sample::new("talkplus", &format!("age-done-{n}"));
+        let lease = claimed(store.as_ref(), &sample, LONG).await;
+        assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
+        done_ids.push(lease.id);
+    }
+    let dead = Sample::new("talkplus", "age-dead");
+    let lease = claimed(store.as_ref(), &dead, LONG).await;
+    let failed = Settlement::Dead {
+        error: "failed".to_owned(),
+    };
+    assert_eq!(store.settle(&lease, failed).await, Ok(true));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // The dead letter is past its age; what is left is within the count.
+    let retention = Retention {
+        done_for: Duration::from_secs(3_600),
+        dead_for: Duration::from_millis(10),
+        max_settled: 2,
+    };
+    assert_eq!(store.prune(retention).await, Ok(1));
+    assert!(store.get(lease.id).await.expect("get").is_none());
+    for id in done_ids {
+        assert_eq!(state(store.as_ref(), id).await, DeliveryState::Done);
+    }
+}
+
 pub(crate) async fn lists_filter_and_page_newest_first(store: Arc<dyn Store>) {
     for n in 0..4 {
         let provider = if n % 2 == 0 { "talkplus" } else { "amity" };
@@ -506,9 +550,11 @@ macro_rules! store_contract_tests {
             a_released_lease_is_pending_again,
             dead_letters_are_replayed_one_or_all_and_purged,
             a_rejected_delivery_never_undoes_a_handled_one,
+            a_rejected_copy_leaves_a_running_attempt_alone,
             a_dead_letter_appended_again_is_pending_again,
             prune_keeps_unsettled_deliveries_and_bounds_settled_ones,
             pruning_by_count_takes_done_records_before_dead_letters,
+            pruning_by_age_comes_before_the_count,
             lists_filter_and_page_newest_first
         );
     };

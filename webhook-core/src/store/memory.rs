@@ -371,8 +371,14 @@ impl Store for MemoryStore {
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         let now = SystemTime::now();
         let mut inner = self.lock();
+        let now_ms = to_millis(now);
         let id = match inner.by_key.get(delivery.key).copied() {
-            Some(id) if inner.records[&id].stored.state == DeliveryState::Done => {
+            // Done, or an attempt is running: that attempt settles it.
+            Some(id)
+                if inner.records[&id].stored.state == DeliveryState::Done
+                    || (inner.records[&id].stored.state == DeliveryState::Leased
+                        && inner.records[&id].lease_until_ms > now_ms) =>
+            {
                 return ready(Ok(()));
             }
             Some(id) => id,
@@ -469,6 +475,7 @@ impl Store for MemoryStore {
             return ready(Ok(false));
         }
         let mut freed = 0;
+        let released = matches!(settlement, Settlement::Release);
         let (state, next, error) = match settlement {
             Settlement::Done => (DeliveryState::Done, None, None),
             Settlement::Retry { at, error } => (DeliveryState::Pending, Some(at), Some(error)),
@@ -480,6 +487,10 @@ impl Store for MemoryStore {
             record.lease_until_ms = 0;
             record.stored.next_attempt_at = next;
             record.stored.updated_at = now;
+            if released {
+                // Not a failure: the attempt it took is given back with the lease.
+                record.stored.attempts = record.stored.attempts.saturating_sub(1);
+            }
             if let Some(error) = error {
                 record.stored.last_error = Some(error);
             }
@@ -565,24 +576,39 @@ impl Store for MemoryStore {
     fn prune(&self, retention: Retention) -> BoxFuture<'_, Result<u64, StoreError>> {
         let now_ms = to_millis(SystemTime::now());
         let mut inner = self.lock();
-        let mut pruned = Vec::new();
-        let settled = inner.done.len() + inner.dead.len();
-        let mut over = (settled as u64).saturating_sub(retention.max_settled);
-        // Past the count, the oldest done records go first: a dead letter, never handled,
-        // goes only when done records alone cannot make room.
-        let done_first = inner.settled_oldest_done_first();
-        for id in done_first {
-            let stored = &inner.records[&id].stored;
-            let keep_for = match stored.state {
-                DeliveryState::Done => retention.done_for.min(self.done_for),
-                _ => retention.dead_for,
-            };
-            let old = to_millis(stored.updated_at) + duration_millis(keep_for) <= now_ms;
-            if old || over > 0 {
-                over = over.saturating_sub(1);
-                pruned.push(id);
-            }
-        }
+        // Records past their age go first; only then is the count checked, so that a
+        // record young enough to keep is not taken to make room the aged ones free.
+        let (aged, kept): (Vec<u64>, Vec<u64>) = inner
+            .settled_oldest_done_first()
+            .into_iter()
+            .partition(|id| {
+                let stored = &inner.records[id].stored;
+                let keep_for = match stored.state {
+                    DeliveryState::Done => retention.done_for.min(self.done_for),
+                    _ => retention.dead_for,
+                };
+                to_millis(stored.updated_at) + duration_millis(keep_for) <= now_ms
+            });
+        // Past the count, the least recently settled done records go first: a dead
+        // letter, never handled, goes only when done records alone cannot make room.
+        let over = (kept.len() as u64).saturating_sub(retention.max_settled);
+        let mut by_settling: Vec<(bool, i64, u64)> = kept
+            .into_iter()
+            .map(|id| {
+                let stored = &inner.records[&id].stored;
+                (
+                    stored.state != DeliveryState::Done,
+                    to_millis(stored.updated_at),
+                    id,
+                )
+            })
+            .collect();
+        by_settling.sort_unstable();
+        let counted = by_settling
+            .into_iter()
+            .take(usize::try_from(over).unwrap_or(usize::MAX))
+            .map(|(_, _, id)| id);
+        let pruned: Vec<u64> = aged.into_iter().chain(counted).collect();
         for &id in &pruned {
             inner.remove(id);
         }

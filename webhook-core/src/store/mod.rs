@@ -360,7 +360,8 @@ pub enum Settlement {
         error: String,
     },
     /// The attempt did not run to the end (shutdown, cancellation): back to pending at
-    /// once, the attempt not counted as a failure.
+    /// once, the attempt not counted: the record's attempt count goes back down, so the
+    /// next lease has the same attempt number and retries are not used up by restarts.
     Release,
 }
 
@@ -535,7 +536,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records a delivery whose handlers could not start (its body cannot be read or does
     /// not have its event's shape, or their set-up panicked) as a dead letter with
-    /// `error`, unless its key is already done.
+    /// `error`, unless its key is already done or under a live lease (the attempt that
+    /// holds it settles it; turning it dead would throw that attempt's result away).
     fn reject<'a>(
         &'a self,
         delivery: NewDelivery<'a>,

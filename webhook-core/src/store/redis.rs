@@ -1017,7 +1017,11 @@ return {'accepted', tostring(id)}
                 r"
 local key = ARGV[2]
 local id = find(key)
-if id and redis.call('HGET', rkey(id), 'state') == 'done' then return 0 end
+if id then
+  local f = redis.call('HMGET', rkey(id), 'state', 'lease_until')
+  -- Done, or an attempt is running: that attempt settles it.
+  if f[1] == 'done' or (f[1] == 'leased' and tonumber(f[2] or 0) > now) then return 0 end
+end
 if not id then id = create(key, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], now) end
 move(id, redis.call('HGET', rkey(id), 'state'), 'dead', now)
 redis.call('HSET', rkey(id), 'error', ARGV[9], 'token', '', 'lease_until', 0, 'entry', '', 'next_at', '')
@@ -1077,6 +1081,10 @@ else
   move(id, 'leased', 'pending', now)
   redis.call('HSET', rkey(id), 'next_at', at)
   redis.call('ZADD', p .. 'delayed', at, id)
+end
+if kind == 'release' and tonumber(redis.call('HGET', rkey(id), 'attempts') or 0) > 0 then
+  -- Not a failure: the attempt it took is given back with the lease.
+  redis.call('HINCRBY', rkey(id), 'attempts', -1)
 end
 redis.call('HSET', rkey(id), 'token', '', 'lease_until', 0, 'entry', '')
 if ARGV[6] ~= '' then redis.call('HSET', rkey(id), 'error', ARGV[6]) end

@@ -537,7 +537,9 @@ impl Store for SqliteStore {
         let call = self.call(move |connection| {
             let now = to_millis(SystemTime::now());
             let id = match find(connection, &incoming.key)? {
+                // Done, or an attempt is running: that attempt settles it.
                 Some((_, DeliveryState::Done, _, _)) => return Ok(()),
+                Some((_, DeliveryState::Leased, until, _)) if until > now => return Ok(()),
                 Some((id, _, _, _)) => id,
                 None => incoming.insert(connection, DeliveryState::Dead, now)?,
             };
@@ -657,6 +659,8 @@ impl Store for SqliteStore {
         let (id, token) = (as_id(lease.id), lease.token.as_str().to_owned());
         let call = self.call(move |connection| {
             let now = to_millis(SystemTime::now());
+            // A release is not a failure: the attempt it took is given back with the lease.
+            let given_back = i64::from(matches!(settlement, Settlement::Release));
             let (state, next, error) = match settlement {
                 Settlement::Done => (DeliveryState::Done, None, None),
                 Settlement::Retry { at, error } => {
@@ -668,12 +672,13 @@ impl Store for SqliteStore {
             connection
                 .prepare_cached(
                     "UPDATE deliveries SET state = ?3, next_attempt_at = ?4, last_error = COALESCE(?5, last_error), \
-                     token = NULL, lease_until = NULL, updated_at = ?6 \
+                     token = NULL, lease_until = NULL, updated_at = ?6, attempts = MAX(attempts - ?7, 0) \
                      WHERE id = ?1 AND state = 'leased' AND token = ?2 RETURNING key",
                 )?
-                .query_row(params![id, token, state.as_str(), next, error, now], |row| {
-                    row.get::<_, String>(0)
-                })
+                .query_row(
+                    params![id, token, state.as_str(), next, error, now, given_back],
+                    |row| row.get::<_, String>(0),
+                )
                 .optional()
         });
         Box::pin(async move {
