@@ -155,10 +155,8 @@ async fn a_failed_delivery_is_a_dead_letter_that_a_replay_runs_once() {
     let error = dead[0].last_error.as_deref().unwrap_or_default();
     assert!(error.contains("database down"), "{error}");
 
-    // "Fix" the handler: this channel now succeeds. A replay runs it through the same
-    // dispatcher, once.
-    let inbox = Inbox::new(Arc::clone(&store));
-    inbox.serve(Arc::clone(&dispatcher));
+    // "Fix" the handler, as a new release would: this channel now succeeds. A replay runs
+    // it through the fixed dispatcher, once.
     assert_eq!(store.replay(dead[0].id).await, Ok(true));
     let fixed = Gate::open();
     let fixed_dispatcher = Arc::new(
@@ -166,6 +164,7 @@ async fn a_failed_delivery_is_a_dead_letter_that_a_replay_runs_once() {
             .handler(gated_fixed)
             .store(Arc::clone(&store)),
     );
+    let inbox = Inbox::new(Arc::clone(&store));
     inbox.serve(fixed_dispatcher);
     assert_eq!(inbox.run_due().await, 1);
     assert_eq!(inbox.run_due().await, 0, "nothing left to run");

@@ -401,3 +401,26 @@ async fn a_slow_handler_holds_its_lease_against_another_instance() {
     assert_eq!(slow.runs() + other.runs(), 1);
     drop(second);
 }
+
+#[test]
+fn one_inbox_refuses_a_second_dispatcher_of_the_same_provider() {
+    let store = memory();
+    let inbox = Inbox::new(Arc::clone(&store));
+    let dispatcher = || {
+        Arc::new(
+            Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), ()).store(Arc::clone(&store)),
+        )
+    };
+    let first = dispatcher();
+    inbox.serve(Arc::clone(&first));
+    // The same dispatcher again (mounted on a second route, say) is fine.
+    inbox.serve(first);
+    let second = dispatcher();
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inbox.serve(second)))
+        .expect_err("a second talkplus dispatcher is refused");
+    let message = refused.downcast_ref::<String>().map_or("", String::as_str);
+    assert!(
+        message.contains("another talkplus dispatcher") && message.contains("its own store"),
+        "{message}"
+    );
+}

@@ -141,15 +141,35 @@ impl Inbox {
         }
     }
 
-    /// Runs the deliveries of `dispatcher`'s provider with its handlers. One dispatcher per
-    /// provider; a second one for the same provider replaces the first.
+    /// Runs the deliveries of `dispatcher`'s provider with its handlers. Serving the same
+    /// dispatcher again does nothing.
+    ///
+    /// # Panics
+    ///
+    /// When another dispatcher of the same provider is served already. A record names
+    /// only its provider, so the inbox could not tell which of the two a delivery came in
+    /// through, and one dispatcher would run (or ignore, as an event it has no handler
+    /// for) the other's deliveries. Give each dispatcher of one provider its own store (a
+    /// file, or a Redis prefix) and its own inbox.
     pub fn serve<P: Provider, S: Send + Sync + 'static>(&self, dispatcher: Arc<Dispatcher<P, S>>) {
+        let dispatcher: Arc<dyn Runner> = dispatcher;
         let mut runners = self
             .shared
             .runners
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        runners.retain(|runner| runner.provider() != P::NAME);
+        if let Some(served) = runners.iter().find(|runner| runner.provider() == P::NAME) {
+            let same = std::ptr::addr_eq(Arc::as_ptr(served), Arc::as_ptr(&dispatcher));
+            drop(runners);
+            assert!(
+                same,
+                "this inbox serves another {provider} dispatcher already; a record names only \
+                 its provider, so one inbox cannot tell two {provider} dispatchers' deliveries \
+                 apart: give each its own store (a file, or a Redis prefix) and its own inbox",
+                provider = P::NAME
+            );
+            return;
+        }
         runners.push(dispatcher);
         drop(runners);
         self.shared.wake.notify_one();
