@@ -75,3 +75,46 @@ fn left_out(line: &str) -> u64 {
         .and_then(|count| count.parse().ok())
         .unwrap_or_else(|| panic!("no count in {line}"))
 }
+
+#[webhook_core::webhook_handler]
+async fn on_message(_ev: webhook_core::talkplus::MessageSent) {}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_captured_delivery_replayed_past_the_maximum_age_writes_one_warning_a_second() {
+    use webhook_core::talkplus::{self, TalkPlus};
+    use webhook_core::{Dispatcher, Provider};
+
+    let (logs, _guard) = capture_logs(tracing::Level::INFO);
+    let dispatcher = Dispatcher::new(TalkPlus::verifier(["flood-key"]).expect("key"), ())
+        .handler(on_message)
+        .max_age(std::time::Duration::from_secs(3600));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let url = format!("http://{}/", listener.local_addr().expect("address"));
+    let router = axum::Router::new().route("/", webhook_axum::webhook(dispatcher));
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
+
+    // Signed and well formed, from 2020: what someone who captured it once could send.
+    let body = r#"{"event":"message","channel":{"id":"c"},"message":{"id":"m","createdAt":1600000000000}}"#;
+    let signature = talkplus::SIGNATURE.sign(b"flood-key", body.as_bytes());
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    for _ in 0..200 {
+        let response = client
+            .post(&url)
+            .header("x-talkplus-signature", &signature)
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let seconds = started.elapsed().as_secs() + 1;
+    let warnings = logs.lines_containing("WARN");
+    assert!(
+        !warnings.is_empty() && warnings.len() as u64 <= seconds + 1,
+        "{} warnings for 200 refusals in {seconds} s or less: {warnings:#?}",
+        warnings.len()
+    );
+}

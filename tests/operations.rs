@@ -332,3 +332,28 @@ fn base64_of(text: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+#[test]
+fn wrong_tokens_in_bulk_write_one_warning_a_second() {
+    let server = started("page-flood", &[("WEBHOOK_INBOX_TOKEN", TOKEN)]);
+    let client = Client::new();
+    let started_at = std::time::Instant::now();
+    for attempt in 0..100 {
+        let (status, _) = send(
+            client
+                .post(page(&server, "/sign-in"))
+                .form(&[("token", format!("guess-{attempt}"))]),
+        );
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let seconds = started_at.elapsed().as_secs() + 1;
+    let warnings = server
+        .log()
+        .lines()
+        .filter(|line| line.contains("sign-in with a wrong token"))
+        .count();
+    assert!(
+        warnings >= 1 && warnings as u64 <= seconds + 1,
+        "{warnings} lines for 100 wrong tokens in {seconds} s or less"
+    );
+}

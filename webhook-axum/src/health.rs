@@ -151,7 +151,12 @@ impl Health {
                             StatusCode::SERVICE_UNAVAILABLE
                         };
                         if !readiness.ready {
-                            tracing::warn!(checks = ?readiness.checks, "not ready");
+                            crate::log_limit::refused!(
+                                crate::log_limit::Refusal::NotReady,
+                                warn,
+                                checks = ?readiness.checks,
+                                "not ready"
+                            );
                         }
                         (status, reply)
                     }

@@ -428,7 +428,11 @@ struct SignInForm {
 async fn sign_in(State(page): Page, nested: NestedPath, Form(form): Form<SignInForm>) -> Response {
     let base = nested.as_str();
     if !page.token.matches(form.token.as_bytes()) {
-        tracing::warn!("inbox page: sign-in with a wrong token");
+        crate::log_limit::refused!(
+            crate::log_limit::Refusal::WrongToken,
+            warn,
+            "inbox page: sign-in with a wrong token"
+        );
         return sign_in_page(base, Some("Wrong token."));
     }
     let cookie = format!(

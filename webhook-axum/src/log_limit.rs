@@ -1,6 +1,7 @@
 //! At most one log line per second for each kind of refusal that anyone can cause in
-//! bulk (unsigned, oversized, slow or replayed requests) or that overload causes (the
-//! 503s of a full inbox): such a flood must not become a flood of log lines that costs
+//! bulk (unsigned, oversized, slow or replayed requests, wrong tokens on the inbox page)
+//! or that overload or an outage causes (the 503s of a full inbox, `/readyz` while the
+//! store is down): such a flood must not become a flood of log lines that costs
 //! more than the requests. The lines left out are counted and the count is carried by
 //! the next line written; each refusal is still logged at DEBUG, and counted by the
 //! metrics. Refusals of verified deliveries (a bad shape, a failed handler) are not
@@ -18,10 +19,15 @@ pub(crate) enum Refusal {
     Unauthorized,
     Stale,
     NotNow,
+    /// A wrong token on the inbox page's sign-in form.
+    #[cfg_attr(not(feature = "inbox-page"), allow(dead_code))]
+    WrongToken,
+    /// `/readyz` answering not ready, which a load balancer asks every few seconds.
+    NotReady,
 }
 
 impl Refusal {
-    const COUNT: usize = 6;
+    const COUNT: usize = 8;
 
     fn index(self) -> usize {
         self as usize

@@ -549,7 +549,9 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             && let Ok(age) = received_at.duration_since(occurred_at)
             && age > max_age
         {
-            tracing::warn!(
+            // Debug: anyone holding one captured delivery can send it again and again; the
+            // server's refusal line (rate-limited) is the warning.
+            tracing::debug!(
                 age_secs = age.as_secs(),
                 max_age_secs = max_age.as_secs(),
                 "delivery refused: the event is older than the maximum age (a replay?)"
