@@ -16,14 +16,57 @@ pub(crate) fn fresh() -> Option<Arc<dyn Store>> {
 
 pub(crate) fn unique_prefix() -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let run = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_nanos();
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let run = nanos_since_epoch();
+    SWEPT.call_once(|| sweep_earlier_runs(run));
     format!(
         "webhook-test:{run}:{}:",
         NEXT.fetch_add(1, Ordering::SeqCst)
     )
+}
+
+fn nanos_since_epoch() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos()
+}
+
+/// Deletes the keys that runs started over an hour before `now` left in a shared Redis
+/// (`REDIS_URL`), which would otherwise gather there run after run. A younger run's keys
+/// are left alone: that run may still be going.
+fn sweep_earlier_runs(now: u128) {
+    const HOUR_NANOS: u128 = 3_600 * 1_000_000_000;
+    let Some(url) = redis_url() else {
+        return;
+    };
+    let Ok(mut connection) = redis::Client::open(url).and_then(|client| client.get_connection())
+    else {
+        return;
+    };
+    let stale: Vec<String> = match redis::cmd("SCAN")
+        .cursor_arg(0)
+        .arg("MATCH")
+        .arg("webhook-test:*")
+        .arg("COUNT")
+        .arg(1000)
+        .clone()
+        .iter::<String>(&mut connection)
+    {
+        Ok(keys) => keys
+            .filter_map(Result::ok)
+            .filter(|key| {
+                key.split(':')
+                    .nth(1)
+                    .and_then(|run| run.parse::<u128>().ok())
+                    .is_some_and(|run| run + HOUR_NANOS < now)
+            })
+            .collect(),
+        Err(_) => return,
+    };
+    for batch in stale.chunks(500) {
+        let _: redis::RedisResult<usize> = redis::cmd("UNLINK").arg(batch).query(&mut connection);
+    }
 }
 
 pub(crate) fn fresh_store(prefix: &str) -> Option<RedisStore> {
