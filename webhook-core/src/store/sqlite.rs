@@ -247,18 +247,38 @@ fn run_jobs(connection: &Connection, queue: &mpsc::Receiver<Job>) {
             }
             continue;
         }
-        for job in batch {
+        let mut jobs = batch.into_iter();
+        let mut rolled_back = false;
+        for job in jobs.by_ref() {
             let _ = run_cached(connection, "SAVEPOINT job");
             let (ok, reply) = job.run(connection);
+            replies.push(reply);
+            if connection.is_autocommit() {
+                // Some errors (disk full, I/O) make SQLite roll back the whole
+                // transaction: what ran before is undone, and the jobs after must not
+                // run, since each would then commit on its own while answered an error.
+                rolled_back = true;
+                break;
+            }
             if !ok {
                 let _ = run_cached(connection, "ROLLBACK TO job");
             }
             let _ = run_cached(connection, "RELEASE job");
-            replies.push(reply);
         }
-        let committed = connection.execute_batch("COMMIT").map_err(sql_error);
-        if committed.is_err() {
-            let _ = connection.execute_batch("ROLLBACK");
+        let committed = if rolled_back {
+            Err(StoreError(
+                "sqlite: the batch's transaction was rolled back after an error".to_owned(),
+            ))
+        } else {
+            connection.execute_batch("COMMIT").map_err(sql_error)
+        };
+        if let Err(error) = &committed {
+            if !connection.is_autocommit() {
+                let _ = connection.execute_batch("ROLLBACK");
+            }
+            for job in jobs {
+                job.fail(error.clone());
+            }
         }
         for reply in replies {
             reply(committed.clone());
@@ -864,6 +884,37 @@ mod tests {
             .expect("query")
             .map(|row| row.expect("row"))
             .collect()
+    }
+
+    #[test]
+    fn a_batch_rolled_back_by_an_error_commits_none_of_its_jobs() {
+        let connection = super::connect(&path("rolled-back"), super::Sync::Full).expect("open");
+        connection
+            .execute_batch("CREATE TABLE t (x BLOB); PRAGMA max_page_count = 20;")
+            .expect("set up");
+        let (jobs, queue) = std::sync::mpsc::channel::<super::Job>();
+        let mut answers = Vec::new();
+        // The middle job does not fit: SQLite answers "disk full" and rolls back the
+        // whole transaction, the first job's insert with it.
+        for size in [100, 200_000, 100] {
+            let (answer, answered) = tokio::sync::oneshot::channel();
+            let op = move |connection: &Connection| {
+                connection.execute("INSERT INTO t VALUES (zeroblob(?1))", [size])
+            };
+            jobs.send(Box::new(super::Operation { op, answer }))
+                .expect("queued");
+            answers.push(answered);
+        }
+        drop(jobs);
+        super::run_jobs(&connection, &queue);
+        for (n, answered) in answers.into_iter().enumerate() {
+            let answer = answered.blocking_recv().expect("answered");
+            assert!(answer.is_err(), "job {n} is answered an error: {answer:?}");
+        }
+        let rows: i64 = connection
+            .query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))
+            .expect("count");
+        assert_eq!(rows, 0, "no job answered an error is committed");
     }
 
     #[tokio::test]
