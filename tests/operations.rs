@@ -225,9 +225,36 @@ fn every_inbox_page_route_refuses_a_missing_or_wrong_token() {
         StatusCode::UNAUTHORIZED,
         "sign-in with a wrong token"
     );
+    // A malformed request without credentials is refused for its credentials first:
+    // its form, query or path says nothing to someone who has not signed in.
+    let malformed = [
+        client.post(page(&server, "/replay-dead")),
+        client.get(page(&server, "?before=not-a-number")),
+        client
+            .post(page(&server, "/deliveries/not-a-number/replay"))
+            .form(&[("form", "anything")]),
+        client.get(page(&server, "/deliveries/not-a-number")),
+    ];
+    for request in malformed {
+        let (status, body) = send(request);
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    // Signed in, the same is the request's own error.
+    let (status, _) = send(
+        client
+            .post(page(&server, "/replay-dead"))
+            .bearer_auth(TOKEN),
+    );
+    assert!(status.is_client_error() && status != StatusCode::UNAUTHORIZED);
 
-    // The right token, three ways.
+    // The right token, three ways; the scheme's name in any case.
     let (status, _) = send(client.get(page(&server, "")).bearer_auth(TOKEN));
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send(
+        client
+            .get(page(&server, ""))
+            .header("authorization", format!("bearer {TOKEN}")),
+    );
     assert_eq!(status, StatusCode::OK);
     let (status, _) = send(
         client
@@ -249,6 +276,13 @@ fn every_inbox_page_route_refuses_a_missing_or_wrong_token() {
         body.contains("Webhook inbox") && !body.contains("Sign in"),
         "{body}"
     );
+    // A proxy's own credentials in another scheme leave the session to decide.
+    let (status, _) = send(
+        signed_in
+            .get(page(&server, ""))
+            .header("authorization", "Digest username=\"proxy\""),
+    );
+    assert_eq!(status, StatusCode::OK);
 }
 
 #[test]

@@ -36,6 +36,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::Router;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Form, NestedPath, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -144,18 +145,19 @@ impl InboxPage {
         let authorization = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok());
-        if let Some(value) = authorization {
-            if let Some(token) = value.strip_prefix("Bearer ") {
-                return self.token.matches(token.trim().as_bytes());
+        // The scheme's name is case-insensitive (RFC 9110). Another scheme (a proxy's own
+        // credentials, say) leaves the session cookie to decide.
+        if let Some((scheme, credentials)) = authorization.and_then(|value| value.split_once(' ')) {
+            if scheme.eq_ignore_ascii_case("bearer") {
+                return self.token.matches(credentials.trim().as_bytes());
             }
-            if let Some(encoded) = value.strip_prefix("Basic ") {
-                let password = BASE64.decode(encoded.trim()).ok().and_then(|decoded| {
+            if scheme.eq_ignore_ascii_case("basic") {
+                let password = BASE64.decode(credentials.trim()).ok().and_then(|decoded| {
                     let colon = decoded.iter().position(|&byte| byte == b':')?;
                     Some(decoded[colon + 1..].to_vec())
                 });
                 return password.is_some_and(|password| self.token.matches(&password));
             }
-            return false;
         }
         session_cookie(headers)
             .is_some_and(|session| self.token.derived_matches("webhook inbox session", session))
@@ -220,12 +222,16 @@ async fn list(
     State(page): Page,
     nested: NestedPath,
     headers: HeaderMap,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let base = nested.as_str();
     if !page.authorized(&headers) {
         return sign_in_page(base, None);
     }
+    let Query(query) = match query {
+        Ok(query) => query,
+        Err(rejection) => return rejection.into_response(),
+    };
     let state = query.state.as_deref().and_then(DeliveryState::parse);
     let event = query.event.clone().filter(|event| !event.is_empty());
     let provider = query
@@ -318,12 +324,16 @@ async fn show(
     State(page): Page,
     nested: NestedPath,
     headers: HeaderMap,
-    Path(id): Path<u64>,
+    id: Result<Path<u64>, PathRejection>,
 ) -> Response {
     let base = nested.as_str();
     if !page.authorized(&headers) {
         return sign_in_page(base, None);
     }
+    let Path(id) = match id {
+        Ok(id) => id,
+        Err(rejection) => return rejection.into_response(),
+    };
     let delivery = match page.inbox.store().get(id).await {
         Ok(Some(delivery)) => delivery,
         Ok(None) => return not_found(base, id),
@@ -375,13 +385,18 @@ async fn replay_one(
     State(page): Page,
     nested: NestedPath,
     headers: HeaderMap,
-    Path(id): Path<u64>,
-    Form(action): Form<ActionForm>,
+    id: Result<Path<u64>, PathRejection>,
+    action: Result<Form<ActionForm>, FormRejection>,
 ) -> Response {
     let base = nested.as_str();
     if !page.authorized(&headers) {
         return sign_in_page(base, None);
     }
+    let (Path(id), Form(action)) = match (id, action) {
+        (Ok(id), Ok(action)) => (id, action),
+        (Err(rejection), _) => return rejection.into_response(),
+        (_, Err(rejection)) => return rejection.into_response(),
+    };
     if !page.form_value_matches(&action.form) {
         return forbidden(base);
     }
@@ -402,12 +417,16 @@ async fn replay_dead(
     State(page): Page,
     nested: NestedPath,
     headers: HeaderMap,
-    Form(action): Form<ActionForm>,
+    action: Result<Form<ActionForm>, FormRejection>,
 ) -> Response {
     let base = nested.as_str();
     if !page.authorized(&headers) {
         return sign_in_page(base, None);
     }
+    let Form(action) = match action {
+        Ok(action) => action,
+        Err(rejection) => return rejection.into_response(),
+    };
     if !page.form_value_matches(&action.form) {
         return forbidden(base);
     }
