@@ -276,6 +276,26 @@ fn every_inbox_page_route_refuses_a_missing_or_wrong_token() {
         body.contains("Webhook inbox") && !body.contains("Sign in"),
         "{body}"
     );
+    // The session is bounded in time: the cookie says so, and it is not the token's
+    // fixed derivative of before.
+    let response = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+        .post(page(&server, "/sign-in"))
+        .form(&[("token", TOKEN)])
+        .send()
+        .expect("the server answers");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.starts_with("webhook_inbox_session=") && cookie.contains("Max-Age=43200"),
+        "{cookie}"
+    );
     // A proxy's own credentials in another scheme leave the session to decide.
     let (status, _) = send(
         signed_in

@@ -23,7 +23,8 @@
 //! the token, in one of three ways: `Authorization: Bearer <token>`, `Authorization:
 //! Basic` with the token as the password (any user name), or the session cookie that
 //! signing in with the form sets (`HttpOnly`, `SameSite=Strict`, scoped to the page's
-//! path; its value is derived from the token, not the token itself). Tokens are compared
+//! path; its value is the sign-in time and an HMAC of it under the token, not the token
+//! itself, and it is refused 12 hours after signing in). Tokens are compared
 //! in constant time. Buttons that change something (replay) also carry a form value
 //! derived from the token, so another site cannot press them for a signed-in person.
 //! Serve the page over TLS (a reverse proxy) anywhere but loopback.
@@ -53,6 +54,10 @@ use webhook_core::store::{DeliveryState, Filter, StoredDelivery};
 
 /// The session cookie's name.
 const COOKIE: &str = "webhook_inbox_session";
+
+/// How long a sign-in lasts: a session cookie copied somewhere (a proxy's log) stops
+/// working after this, token or not.
+const SESSION_SECS: u64 = 12 * 3600;
 
 /// The token that opens the inbox page. Never shown by `Debug`.
 #[derive(Clone)]
@@ -103,6 +108,35 @@ impl InboxToken {
             .ct_eq(candidate.as_bytes())
             .into()
     }
+
+    /// A session signed in at `issued` (seconds since the Unix epoch): the time, then
+    /// an HMAC of it under the token, so that it cannot be moved forward.
+    fn session(&self, issued: u64) -> String {
+        format!(
+            "{issued}.{}",
+            self.derive(&format!("webhook inbox session {issued}"))
+        )
+    }
+
+    /// Whether `candidate` is a session of this token, signed in at most
+    /// [`SESSION_SECS`] before `now` (and not more than a minute after it).
+    fn session_matches(&self, candidate: &str, now: u64) -> bool {
+        let Some(issued) = candidate
+            .split_once('.')
+            .and_then(|(issued, _)| issued.parse::<u64>().ok())
+        else {
+            return false;
+        };
+        issued <= now.saturating_add(60)
+            && now.saturating_sub(issued) <= SESSION_SECS
+            && bool::from(self.session(issued).as_bytes().ct_eq(candidate.as_bytes()))
+    }
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 impl fmt::Debug for InboxToken {
@@ -160,7 +194,7 @@ impl InboxPage {
             }
         }
         session_cookie(headers)
-            .is_some_and(|session| self.token.derived_matches("webhook inbox session", session))
+            .is_some_and(|session| self.token.session_matches(session, now_secs()))
     }
 
     fn form_value(&self) -> String {
@@ -455,8 +489,8 @@ async fn sign_in(State(page): Page, nested: NestedPath, Form(form): Form<SignInF
         return sign_in_page(base, Some("Wrong token."));
     }
     let cookie = format!(
-        "{COOKIE}={}; Path={}; HttpOnly; SameSite=Strict",
-        page.token.derive("webhook inbox session"),
+        "{COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECS}",
+        page.token.session(now_secs()),
         cookie_path(base)
     );
     let mut response = Redirect::to(base).into_response();
@@ -602,3 +636,33 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { color: #555; } dd { margin: 0; overflow-wrap: anywhere; }
 .error { color: #8a1c1c; } .counts { color: #555; }
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::{InboxToken, SESSION_SECS};
+
+    #[test]
+    fn a_session_lasts_its_lifetime_and_cannot_be_moved_forward() {
+        let token = InboxToken::new("a-token-of-sixteen-or-more").expect("long enough");
+        let issued = 1_800_000_000;
+        let session = token.session(issued);
+        assert!(token.session_matches(&session, issued));
+        assert!(token.session_matches(&session, issued + SESSION_SECS));
+        assert!(
+            !token.session_matches(&session, issued + SESSION_SECS + 1),
+            "expired"
+        );
+        assert!(
+            !token.session_matches(&session, issued - 3_600),
+            "from the future"
+        );
+        // Another time under the same MAC, or the time written differently, is refused.
+        let (_, mac) = session.split_once('.').expect("time.mac");
+        assert!(!token.session_matches(&format!("{}.{mac}", issued + 3_600), issued + 3_600));
+        assert!(!token.session_matches(&format!("0{session}"), issued));
+        // The session of another token, and the old session without a time, are refused.
+        let other = InboxToken::new("another-token-of-sixteen-or-more").expect("long enough");
+        assert!(!token.session_matches(&other.session(issued), issued));
+        assert!(!token.session_matches(&token.derive("webhook inbox session"), issued));
+    }
+}
