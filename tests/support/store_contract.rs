@@ -52,6 +52,19 @@ async fn claimed(store: &dyn Store, sample: &Sample, lease: Duration) -> Lease {
     }
 }
 
+/// The id of a new talkplus record made from `tag`, claimed and settled with `settlement`.
+async fn settled(store: &dyn Store, tag: &str, settlement: Settlement) -> u64 {
+    let lease = claimed(store, &Sample::new("talkplus", tag), LONG).await;
+    assert_eq!(store.settle(&lease, settlement).await, Ok(true));
+    lease.id
+}
+
+fn failed() -> Settlement {
+    Settlement::Dead {
+        error: "failed".to_owned(),
+    }
+}
+
 async fn state(store: &dyn Store, id: u64) -> DeliveryState {
     store
         .get(id)
@@ -390,10 +403,7 @@ pub(crate) async fn prune_keeps_unsettled_deliveries_and_bounds_settled_ones(
 ) {
     let mut ids = Vec::new();
     for n in 0..5 {
-        let sample = Sample::new("talkplus", &format!("prune-{n}"));
-        let lease = claimed(store.as_ref(), &sample, LONG).await;
-        assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
-        ids.push(lease.id);
+        ids.push(settled(store.as_ref(), &format!("prune-{n}"), Settlement::Done).await);
     }
     let running = Sample::new("talkplus", "prune-running");
     let running = claimed(store.as_ref(), &running, LONG).await;
@@ -428,19 +438,11 @@ pub(crate) async fn prune_keeps_unsettled_deliveries_and_bounds_settled_ones(
 
 pub(crate) async fn pruning_by_count_takes_done_records_before_dead_letters(store: Arc<dyn Store>) {
     // The oldest settled record is a dead letter; handled deliveries come after it.
-    let dead = Sample::new("talkplus", "count-dead");
-    let lease = claimed(store.as_ref(), &dead, LONG).await;
-    let failed = Settlement::Dead {
-        error: "failed".to_owned(),
-    };
-    assert_eq!(store.settle(&lease, failed).await, Ok(true));
-    let dead_id = lease.id;
+    let dead_id = settled(store.as_ref(), "count-dead", failed()).await;
     let mut done_ids = Vec::new();
     for n in 0..3 {
-        let sample = Sample::new("talkplus", &format!("count-done-{n}"));
-        let lease = claimed(store.as_ref(), &sample, LONG).await;
-        assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
-        done_ids.push(lease.id);
+        let tag = format!("count-done-{n}");
+        done_ids.push(settled(store.as_ref(), &tag, Settlement::Done).await);
     }
     let keep_two = Retention {
         max_settled: 2,
@@ -467,17 +469,10 @@ pub(crate) async fn pruning_by_count_takes_done_records_before_dead_letters(stor
 pub(crate) async fn pruning_by_age_comes_before_the_count(store: Arc<dyn Store>) {
     let mut done_ids = Vec::new();
     for n in 0..2 {
-        let sample = Sample::new("talkplus", &format!("age-done-{n}"));
-        let lease = claimed(store.as_ref(), &sample, LONG).await;
-        assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
-        done_ids.push(lease.id);
+        let tag = format!("age-done-{n}");
+        done_ids.push(settled(store.as_ref(), &tag, Settlement::Done).await);
     }
-    let dead = Sample::new("talkplus", "age-dead");
-    let lease = claimed(store.as_ref(), &dead, LONG).await;
-    let failed = Settlement::Dead {
-        error: "failed".to_owned(),
-    };
-    assert_eq!(store.settle(&lease, failed).await, Ok(true));
+    let dead_id = settled(store.as_ref(), "age-dead", failed()).await;
     tokio::time::sleep(Duration::from_millis(20)).await;
     // The dead letter is past its age; what is left is within the count.
     let retention = Retention {
@@ -486,7 +481,7 @@ pub(crate) async fn pruning_by_age_comes_before_the_count(store: Arc<dyn Store>)
         max_settled: 2,
     };
     assert_eq!(store.prune(retention).await, Ok(1));
-    assert!(store.get(lease.id).await.expect("get").is_none());
+    assert!(store.get(dead_id).await.expect("get").is_none());
     for id in done_ids {
         assert_eq!(state(store.as_ref(), id).await, DeliveryState::Done);
     }
