@@ -118,3 +118,48 @@ async fn a_captured_delivery_replayed_past_the_maximum_age_writes_one_warning_a_
         warnings.len()
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn connections_that_never_send_headers_write_one_warning_a_second() {
+    let (logs, _guard) = capture_logs(tracing::Level::INFO);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("address");
+    let router = server::app(&Config::demo(([127, 0, 0, 1], 0).into())).expect("demo");
+    let read_timeout = std::time::Duration::from_millis(200);
+    tokio::spawn(webhook_axum::serve(
+        listener,
+        router,
+        read_timeout,
+        std::future::pending(),
+    ));
+
+    // Each opens a connection, sends nothing, and waits for the server to close it.
+    let started = std::time::Instant::now();
+    let idle: Vec<_> = (0..100)
+        .map(|_| {
+            tokio::spawn(async move {
+                use tokio::io::AsyncReadExt as _;
+                let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+                let mut reply = Vec::new();
+                let _ = stream.read_to_end(&mut reply).await;
+            })
+        })
+        .collect();
+    for connection in idle {
+        connection.await.expect("closed by the server");
+    }
+    let seconds = started.elapsed().as_secs() + 1;
+    let needle = "no complete request headers";
+    // The server logs a closed connection just after closing it.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let warnings = logs.lines_containing(needle);
+    assert!(
+        !warnings.is_empty()
+            && warnings.len() as u64 <= seconds + 1
+            && warnings.iter().all(|line| line.contains("WARN")),
+        "{} warnings for 100 connections in {seconds} s or less: {warnings:#?}",
+        warnings.len()
+    );
+}

@@ -7,8 +7,10 @@ mod server_process;
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder};
-use server_process::{ServerProcess, post, signed_talkplus, talkplus_delivery, test_dir};
-use webhook_examples::server::{DEMO_TALKPLUS_API_KEY, INBOX_PAGE_PATH};
+use server_process::{
+    ServerProcess, amity_delivery, post, signed_amity, signed_talkplus, talkplus_delivery, test_dir,
+};
+use webhook_examples::server::{DEMO_AMITY_SECRET, DEMO_TALKPLUS_API_KEY, INBOX_PAGE_PATH};
 
 /// Runs the example server when this binary is started as one (see `server_process`).
 #[test]
@@ -66,6 +68,18 @@ fn metrics_count_each_delivery_under_its_event_and_outcome() {
         .0,
         500
     );
+    // A copy of a handled Amity delivery (one requestId and event) whose body has another
+    // shape: refused, and not counted as a dead letter, since the handled record stays.
+    let amity = server.url("amity");
+    assert_eq!(
+        post(&amity, amity_delivery(DEMO_AMITY_SECRET, "lobby")).0,
+        200
+    );
+    let reshaped = r#"{"event":"channel.didJoin","requestId":"req-lobby","data":5}"#;
+    assert_eq!(
+        post(&amity, signed_amity(DEMO_AMITY_SECRET, reshaped.to_owned())).0,
+        400
+    );
     // Refused by the HTTP layer before it could be verified: over the 1 MiB limit.
     let oversized = Bytes::from(vec![b' '; (1 << 20) + 1]);
     assert_eq!(
@@ -114,6 +128,21 @@ fn metrics_count_each_delivery_under_its_event_and_outcome() {
             r#"webhook_handler_failures_total{provider="talkplus",handler="webhook_examples::server::talkplus_handlers::on_member_left"}"#
         ),
         1.0
+    );
+    assert_eq!(
+        series(
+            &metrics,
+            r#"webhook_dead_letters_total{provider="amity",event="channel.didJoin"}"#
+        ),
+        None,
+        "{metrics}"
+    );
+    assert!(
+        server
+            .log()
+            .contains("not kept, as a copy of it is handled or running"),
+        "{}",
+        server.log()
     );
     assert_eq!(
         value(r#"webhook_body_size_bytes_count{provider="talkplus"}"#),

@@ -15,7 +15,7 @@ use webhook_core::{SignatureScheme, amity, talkplus};
 use webhook_examples::server::{self, Config};
 
 /// The example server with the demo keys, on a free loopback port, served by
-/// `server::serve`; it stops when the test's runtime does.
+/// `webhook_axum::serve`; it stops when the test's runtime does.
 async fn example_server() -> (SocketAddr, Config) {
     let config = Config::demo(([127, 0, 0, 1], 0).into());
     let router = server::app(&config).expect("demo configuration");
@@ -23,7 +23,7 @@ async fn example_server() -> (SocketAddr, Config) {
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local address");
-    tokio::spawn(server::serve(
+    tokio::spawn(webhook_axum::serve(
         listener,
         router,
         config.read_timeout,

@@ -1,5 +1,5 @@
 //! Clients that stop sending, against the example server served exactly as
-//! `cargo run --example server` serves it (`server::serve`): each is cut off after the
+//! `cargo run --example server` serves it (`webhook_axum::serve`): each is cut off after the
 //! configured read timeout with no handler run, and real deliveries are answered at once
 //! while they hang.
 
@@ -24,7 +24,7 @@ async fn example_server(read_timeout: Duration) -> (SocketAddr, Config) {
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local address");
-    tokio::spawn(server::serve(
+    tokio::spawn(webhook_axum::serve(
         listener,
         router,
         config.read_timeout,

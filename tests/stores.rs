@@ -158,10 +158,7 @@ mod sqlite {
         let other = SqliteStore::open(&path).expect("open again");
         assert_eq!(other.claim(sample.record(), lease).await, Ok(Claim::Done));
         let dead = Sample::new("talkplus", "reopen-dead");
-        other
-            .reject(dead.record(), "bad shape")
-            .await
-            .expect("reject");
+        assert_eq!(other.reject(dead.record(), "bad shape").await, Ok(true));
         drop(store);
         drop(other);
         let reopened = SqliteStore::open(&path).expect("reopen");

@@ -4,7 +4,6 @@
 mod amity_handlers;
 mod config;
 mod demo;
-mod serve;
 mod talkplus_handlers;
 
 use std::net::SocketAddr;
@@ -23,7 +22,6 @@ pub use config::{
     INBOX_PAGE_PATH, Key, Mode, StoreChoice,
 };
 pub use demo::{Demo, DemoFailure};
-pub use serve::serve;
 
 /// The TalkPlus dispatcher with a handler for each of the 15 events.
 ///
@@ -218,9 +216,14 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     print_sample_commands(&config, addr, inbox.as_ref())?;
 
     let (stopping, stop) = tokio::sync::oneshot::channel::<()>();
-    let mut server = tokio::spawn(serve(listener, router, config.read_timeout, async {
-        let _ = stop.await;
-    }));
+    let mut server = tokio::spawn(webhook_axum::serve(
+        listener,
+        router,
+        config.read_timeout,
+        async {
+            let _ = stop.await;
+        },
+    ));
     tokio::select! {
         () = shutdown_signal() => {
             tracing::info!("stopping: no new deliveries; waiting for running ones");

@@ -233,6 +233,11 @@ pub(crate) fn amity_delivery(secret: &str, channel: &str) -> (reqwest::header::H
     let body = format!(
         r#"{{"event":"channel.didJoin","requestId":"req-{channel}","data":{{"channel":{{"channelId":"{channel}"}},"userIds":["B"]}}}}"#
     );
+    signed_amity(secret, body)
+}
+
+/// `body` signed with `secret` as Amity signs.
+pub(crate) fn signed_amity(secret: &str, body: String) -> (reqwest::header::HeaderMap, Bytes) {
     let mut headers = reqwest::header::HeaderMap::new();
     let signature = webhook_core::amity::SIGNATURE.sign(secret.as_bytes(), body.as_bytes());
     headers.insert(

@@ -310,10 +310,11 @@ pub(crate) async fn a_released_lease_is_pending_again(store: Arc<dyn Store>) {
 pub(crate) async fn a_rejected_copy_leaves_a_running_attempt_alone(store: Arc<dyn Store>) {
     let sample = Sample::new("talkplus", "reject-running");
     let lease = claimed(store.as_ref(), &sample, LONG).await;
-    store
-        .reject(sample.record(), "set-up panicked")
-        .await
-        .expect("reject");
+    assert_eq!(
+        store.reject(sample.record(), "set-up panicked").await,
+        Ok(false),
+        "left alone"
+    );
     assert_eq!(state(store.as_ref(), lease.id).await, DeliveryState::Leased);
     assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
     assert_eq!(state(store.as_ref(), lease.id).await, DeliveryState::Done);
@@ -324,13 +325,16 @@ pub(crate) async fn dead_letters_are_replayed_one_or_all_and_purged(store: Arc<d
         .map(|n| Sample::new("talkplus", &format!("replay-{n}")))
         .collect();
     for sample in &samples {
-        store
-            .reject(
-                sample.record(),
-                "`member_banned` payload at `channel`: invalid type",
-            )
-            .await
-            .expect("reject");
+        assert_eq!(
+            store
+                .reject(
+                    sample.record(),
+                    "`member_banned` payload at `channel`: invalid type",
+                )
+                .await,
+            Ok(true),
+            "kept"
+        );
     }
     let dead = store
         .list(&Filter {
@@ -375,7 +379,11 @@ pub(crate) async fn a_rejected_delivery_never_undoes_a_handled_one(store: Arc<dy
     let sample = Sample::new("talkplus", "reject-done");
     let lease = claimed(store.as_ref(), &sample, LONG).await;
     assert_eq!(store.settle(&lease, Settlement::Done).await, Ok(true));
-    store.reject(sample.record(), "bad").await.expect("reject");
+    assert_eq!(
+        store.reject(sample.record(), "bad").await,
+        Ok(false),
+        "left alone"
+    );
     assert_eq!(state(store.as_ref(), lease.id).await, DeliveryState::Done);
 }
 

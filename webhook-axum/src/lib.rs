@@ -64,6 +64,7 @@ mod health;
 #[cfg(feature = "inbox-page")]
 mod inbox_page;
 mod log_limit;
+mod serve;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -85,6 +86,7 @@ use crate::log_limit::Refusal;
 pub use health::{Health, Readiness};
 #[cfg(feature = "inbox-page")]
 pub use inbox_page::{InboxPage, InboxToken, InboxTokenError};
+pub use serve::serve;
 
 /// Default body limit: far above any real delivery, low enough to bound memory.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -135,8 +137,8 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
     /// Sets how long the whole body may take to arrive, counted from the end of the
     /// headers ([`DEFAULT_READ_TIMEOUT`] unless set). A body still incomplete by then gets
     /// 408 and the connection is closed; no handler runs. Headers that never finish are
-    /// the server's to cut off (hyper's `header_read_timeout`), since this route only
-    /// runs once they have arrived.
+    /// the server's to cut off, since this route only runs once they have arrived:
+    /// [`serve`] does, with the same kind of limit.
     #[must_use]
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = timeout;

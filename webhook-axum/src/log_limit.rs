@@ -1,5 +1,6 @@
 //! At most one log line per second for each kind of refusal that anyone can cause in
-//! bulk (unsigned, oversized, slow or replayed requests, wrong tokens on the inbox page)
+//! bulk (unsigned, oversized, slow or replayed requests, connections that never send
+//! their headers, wrong tokens on the inbox page)
 //! or that overload or an outage causes (the 503s of a full inbox, `/readyz` while the
 //! store is down): such a flood must not become a flood of log lines that costs
 //! more than the requests. The lines left out are counted and the count is carried by
@@ -24,10 +25,12 @@ pub(crate) enum Refusal {
     WrongToken,
     /// `/readyz` answering not ready, which a load balancer asks every few seconds.
     NotReady,
+    /// A connection closed by [`crate::serve`] before its first request's headers came.
+    NoHeaders,
 }
 
 impl Refusal {
-    const COUNT: usize = 8;
+    const COUNT: usize = 9;
 
     fn index(self) -> usize {
         self as usize

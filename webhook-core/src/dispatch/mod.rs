@@ -685,11 +685,15 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
             .reject(record, &Outcome::BadPayload(error.clone()).to_string())
             .await
         {
-            Ok(()) => {
+            Ok(true) => {
                 crate::metrics::dead_letter(P::NAME, UNREADABLE_EVENT);
                 tracing::warn!(
                     "kept as a dead letter: its verified body has no readable event name"
                 );
+                None
+            }
+            Ok(false) => {
+                tracing::debug!("not kept again: a copy of it is handled or running");
                 None
             }
             Err(err) => {
@@ -712,19 +716,25 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
         error: &str,
     ) -> Result<(), crate::StoreError> {
         let shown_id = verified.shown_id();
-        let kept = store
+        match store
             .reject(verified.record(P::NAME, key, shown_id.as_deref()), error)
-            .await;
-        match &kept {
-            Ok(()) => {
+            .await
+        {
+            Ok(true) => {
                 crate::metrics::dead_letter(P::NAME, &verified.event);
                 tracing::warn!(%error, "kept as a dead letter: nothing ran");
+                Ok(())
+            }
+            Ok(false) => {
+                // The attempt running it, or the one that handled it, settles the record.
+                tracing::warn!(%error, "nothing ran; not kept, as a copy of it is handled or running");
+                Ok(())
             }
             Err(err) => {
                 tracing::error!(error = %err, "could not keep a delivery that no handler could run");
+                Err(err)
             }
         }
-        kept
     }
 }
 

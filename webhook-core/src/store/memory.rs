@@ -368,7 +368,7 @@ impl Store for MemoryStore {
         &'a self,
         delivery: NewDelivery<'a>,
         error: &'a str,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
         let now = SystemTime::now();
         let mut inner = self.lock();
         let now_ms = to_millis(now);
@@ -379,7 +379,7 @@ impl Store for MemoryStore {
                     || (inner.records[&id].stored.state == DeliveryState::Leased
                         && inner.records[&id].lease_until_ms > now_ms) =>
             {
-                return ready(Ok(()));
+                return ready(Ok(false));
             }
             Some(id) => id,
             None => match inner.insert(delivery, now, self) {
@@ -394,7 +394,7 @@ impl Store for MemoryStore {
             record.token = None;
         });
         inner.wake(id);
-        ready(Ok(()))
+        ready(Ok(true))
     }
 
     fn wait<'a>(&'a self, key: &'a DeliveryKey, timeout: Duration) -> BoxFuture<'a, ()> {

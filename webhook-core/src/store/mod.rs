@@ -538,11 +538,12 @@ pub trait Store: Send + Sync + 'static {
     /// not have its event's shape, or their set-up panicked) as a dead letter with
     /// `error`, unless its key is already done or under a live lease (the attempt that
     /// holds it settles it; turning it dead would throw that attempt's result away).
+    /// Returns whether the record is now a dead letter: `false` when it was left alone.
     fn reject<'a>(
         &'a self,
         delivery: NewDelivery<'a>,
         error: &'a str,
-    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
 
     /// Waits, at most `timeout`, for the lease on `key` to end; then the caller claims
     /// again. Returning early is allowed.

@@ -488,11 +488,11 @@ impl Store for RedisStore {
         &'a self,
         delivery: NewDelivery<'a>,
         error: &'a str,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
             self.run_on_record::<i64>(&self.scripts.reject, &delivery, &[error.as_bytes()])
                 .await
-                .map(drop)
+                .map(|kept| kept == 1)
         })
     }
 

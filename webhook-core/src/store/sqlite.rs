@@ -550,7 +550,7 @@ impl Store for SqliteStore {
         &'a self,
         delivery: NewDelivery<'a>,
         error: &'a str,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
         let incoming = Incoming::from(delivery);
         let error = error.to_owned();
         let key = incoming.key.clone();
@@ -558,8 +558,8 @@ impl Store for SqliteStore {
             let now = to_millis(SystemTime::now());
             let id = match find(connection, &incoming.key)? {
                 // Done, or an attempt is running: that attempt settles it.
-                Some((_, DeliveryState::Done, _, _)) => return Ok(()),
-                Some((_, DeliveryState::Leased, until, _)) if until > now => return Ok(()),
+                Some((_, DeliveryState::Done, _, _)) => return Ok(false),
+                Some((_, DeliveryState::Leased, until, _)) if until > now => return Ok(false),
                 Some((id, _, _, _)) => id,
                 None => incoming.insert(connection, DeliveryState::Dead, now)?,
             };
@@ -568,7 +568,7 @@ impl Store for SqliteStore {
                  next_attempt_at = NULL, updated_at = ?3 WHERE id = ?1",
                 params![id, error, now],
             )?;
-            Ok(())
+            Ok(true)
         });
         Box::pin(async move {
             let result = call.await;

@@ -1,4 +1,4 @@
-//! Serving the app's connections: one task each, as `axum::serve` does, plus a time limit
+//! Serving an app's connections: one task each, as `axum::serve` does, plus a time limit
 //! on request headers, which `axum::serve` cannot set (it gives hyper no timer).
 
 use std::future::Future;
@@ -14,15 +14,31 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 
+use crate::log_limit::{Refusal, refused};
+
 /// Serves `router` over HTTP/1 on `listener` until `shutdown` completes, then stops
 /// accepting and waits for open connections to finish the requests they are in.
 ///
 /// Each connection has `read_timeout` to send a request's headers (hyper's header read
 /// timeout); one that sends nothing, stops halfway through its headers, or stays idle
 /// that long between requests is closed without an answer. The webhook routes bound the
-/// body the same way ([`webhook_axum::Webhook::read_timeout`]), so a client that stops
-/// sending holds its connection for a bounded time and no handler runs. Each connection
-/// is served on its own task, so stalled ones never hold up real deliveries.
+/// body the same way ([`Webhook::read_timeout`](crate::Webhook::read_timeout)), so a
+/// client that stops sending holds its connection for a bounded time and no handler
+/// runs. Each connection is served on its own task, so stalled ones never hold up real
+/// deliveries.
+///
+/// A connection closed before its first request's headers arrived is logged at WARN, at
+/// most one line a second (the next counts those left out), since anyone can open them
+/// in bulk; other closed connections at DEBUG.
+///
+/// ```no_run
+/// # async fn run(app: axum::Router) -> std::io::Result<()> {
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// let stop = async { let _ = tokio::signal::ctrl_c().await; };
+/// webhook_axum::serve(listener, app, webhook_axum::DEFAULT_READ_TIMEOUT, stop).await;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -62,7 +78,9 @@ pub async fn serve(
             };
             let timeout_ms = read_timeout.as_millis();
             match requests.load(Ordering::Relaxed) {
-                0 if err.is_timeout() => tracing::warn!(
+                0 if err.is_timeout() => refused!(
+                    Refusal::NoHeaders,
+                    warn,
                     %remote,
                     timeout_ms,
                     "connection closed: no complete request headers within the read timeout"
