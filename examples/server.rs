@@ -18,7 +18,7 @@
 //! | `WEBHOOK_REDIS_PREFIX` | `webhook:` | the prefix of the server's keys in Redis |
 //! | `WEBHOOK_DEDUP` | `on` | `off`: record nothing (no deduplication, no dead letters), for benchmarks |
 //! | `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_RETRY_DELAY_MS` | 10, 2000 | inbox retries: attempts in all, first wait (doubling) |
-//! | `WEBHOOK_LEASE_MS` | 30000 | how long a dead instance's deliveries wait before another takes them over |
+//! | `WEBHOOK_LEASE_MS` | 30000 | how long a dead instance's deliveries wait before another takes them over (at least 30) |
 //! | `WEBHOOK_READ_TIMEOUT_MS` | 10000 | how long a request's headers, then its body, may take to arrive; a client that stops sending is cut off (a stalled body gets 408), and no handler runs |
 //! | `WEBHOOK_HANDLER_DELAY_MS` | 0 | the demo handlers sleep this long first (to watch inbox mode with slow handlers) |
 //! | `WEBHOOK_DEMO_FAIL` | — | `event[:first],…`: those handlers fail (every attempt, or the first), to watch retries and dead letters |

@@ -424,3 +424,20 @@ fn one_inbox_refuses_a_second_dispatcher_of_the_same_provider() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_lease_set_to_zero_still_holds_a_running_delivery() {
+    let handler = Handler::new(false, 0);
+    let mut zero = settings(3);
+    zero.lease = Duration::ZERO;
+    zero.poll_interval = Duration::from_millis(10);
+    let server = server(memory(), &handler, zero).await;
+    assert_eq!(server.post(delivery("zero-lease")).await.status(), 202);
+    eventually(async || handler.runs() == 1).await;
+    // Idle workers look every 10 ms; a lease that ended at once would be taken again.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(handler.runs(), 1, "taken again while running");
+    handler.gate.add_permits(1);
+    eventually(async || server.states().await == [DeliveryState::Done]).await;
+    assert_eq!(handler.runs(), 1);
+}

@@ -155,6 +155,25 @@ fn metrics_count_each_delivery_under_its_event_and_outcome() {
 }
 
 #[test]
+fn settings_the_server_cannot_mean_stop_it_at_start_with_the_reason() {
+    let dir = test_dir(env!("CARGO_TARGET_TMPDIR"), "refused-settings");
+    for (variable, value, reason) in [
+        ("WEBHOOK_LEASE_MS", "0", "expected milliseconds from 30"),
+        ("WEBHOOK_LEASE_MS", "29", "expected milliseconds from 30"),
+        (
+            "WEBHOOK_READ_TIMEOUT_MS",
+            "0",
+            "would cut off every request",
+        ),
+        ("WEBHOOK_MODE", "batch", "WEBHOOK_MODE"),
+    ] {
+        let (status, log) = server_process::run_to_exit(&dir, variable, &[(variable, value)]);
+        assert_eq!(status.code(), Some(2), "{variable}={value}: {log}");
+        assert!(log.contains(reason), "{variable}={value}: {log}");
+    }
+}
+
+#[test]
 fn health_and_readiness_answer_while_the_store_is_there() {
     let server = started("health", &[]);
     assert_eq!(

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use webhook_axum::InboxToken;
+use webhook_core::store::MIN_LEASE;
 use webhook_core::store::sqlite::Sync;
 use webhook_core::{InboxSettings, RetryPolicy};
 
@@ -223,6 +224,14 @@ impl Config {
                     .to_owned(),
             );
         }
+        let lease = millis("WEBHOOK_LEASE_MS", Duration::from_secs(30))?;
+        if lease < MIN_LEASE {
+            return Err(format!(
+                "WEBHOOK_LEASE_MS={}: a lease that short runs out between its renewals, and another worker would run the same delivery at once: expected milliseconds from {}",
+                lease.as_millis(),
+                MIN_LEASE.as_millis()
+            ));
+        }
         let failures = DemoFailure::parse_list(&var("WEBHOOK_DEMO_FAIL").unwrap_or_default())?;
         let store_sync = match var("WEBHOOK_STORE_SYNC").as_deref() {
             None | Some("full") => Sync::Full,
@@ -253,7 +262,7 @@ impl Config {
             mode,
             store,
             store_sync,
-            lease: millis("WEBHOOK_LEASE_MS", Duration::from_secs(30))?,
+            lease,
             max_attempts,
             retry_delay: millis("WEBHOOK_RETRY_DELAY_MS", RetryPolicy::DEFAULT.first_delay)?,
             read_timeout,

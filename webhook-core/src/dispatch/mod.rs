@@ -285,10 +285,11 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
     }
 
     /// How long a running delivery's lease lasts before another attempt may take it over
-    /// (default 30 s). It is renewed while the handlers run.
+    /// (default 30 s, at least [`MIN_LEASE`](crate::store::MIN_LEASE)). It is renewed
+    /// while the handlers run.
     #[must_use]
     pub fn lease(mut self, lease: Duration) -> Self {
-        self.lease = lease.max(Duration::from_millis(30));
+        self.lease = lease.max(crate::store::MIN_LEASE);
         self
     }
 

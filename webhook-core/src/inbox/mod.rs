@@ -46,7 +46,8 @@ pub struct InboxSettings {
     /// Deliveries run at the same time (default 8).
     pub concurrency: usize,
     /// How long a worker's lease lasts before another may take the delivery over; renewed
-    /// while the handlers run (default 30 s).
+    /// while the handlers run (default 30 s; a shorter one than
+    /// [`MIN_LEASE`](crate::store::MIN_LEASE) is raised to it).
     pub lease: Duration,
     /// Retries of failing deliveries.
     pub retry: RetryPolicy,
@@ -124,7 +125,8 @@ impl Inbox {
 
     /// An inbox on `store` with `settings`.
     #[must_use]
-    pub fn with_settings(store: Arc<dyn Store>, settings: InboxSettings) -> Self {
+    pub fn with_settings(store: Arc<dyn Store>, mut settings: InboxSettings) -> Self {
+        settings.lease = settings.lease.max(crate::store::MIN_LEASE);
         let slots = Arc::new(Semaphore::new(settings.concurrency.max(1)));
         Self {
             shared: Arc::new(Shared {

@@ -309,6 +309,11 @@ impl fmt::Debug for LeaseToken {
     }
 }
 
+/// The shortest lease a dispatcher or an inbox takes (30 ms); shorter ones are raised to
+/// it. A lease is renewed every third of it, and one that ran out between renewals would
+/// let a second attempt take a delivery whose handlers are still running.
+pub const MIN_LEASE: Duration = Duration::from_millis(30);
+
 /// A lease held on a record: which record and which attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lease {
