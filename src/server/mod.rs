@@ -64,12 +64,16 @@ impl App {
         install_metrics();
         let store = config.store.open(config.store_sync)?;
         let demo = config.demo.clone();
+        // The demo's sleep comes on top of the handlers' time budget, not out of it.
+        let budget = Some(Dispatcher::<TalkPlus, Demo>::DEFAULT_TIMEOUT + demo.delay);
         let mut talkplus = talkplus_dispatcher(&config.talkplus_api_key.value, demo.clone())
             .map_err(|err| format!("TALKPLUS_API_KEY: {err}"))?
-            .lease(config.lease);
+            .lease(config.lease)
+            .timeout(budget);
         let mut amity = amity_dispatcher(&config.amity_secret.value, demo)
             .map_err(|err| format!("AMITY_WEBHOOK_SECRET: {err}"))?
-            .lease(config.lease);
+            .lease(config.lease)
+            .timeout(budget);
         match &store {
             Some(store) => {
                 talkplus = talkplus.store(Arc::clone(store));

@@ -44,7 +44,7 @@
 //! | 413 Payload Too Large | body over the limit (1 MiB by default, [`Webhook::body_limit`]); with `Expect: 100-continue` the client gets it before sending the body | — |
 //! | 422 Unprocessable Content | inline mode: the event is older than the dispatcher's `max_age` (a replay?); inbox mode keeps it as a dead letter instead | should not retry |
 //! | 500 Internal Server Error | a handler returned an error, panicked or ran out of the time budget; with a store, the delivery is kept as a dead letter; the server keeps serving | Amity may retry; TalkPlus does not (see below) |
-//! | 503 Service Unavailable, `Retry-After: 5` | a copy whose first attempt is still running after the time budget; the store is unreachable and the dispatcher set to reject (inline mode) or, in inbox mode, whatever the setting; the inbox is full or shutting down | Amity may retry; TalkPlus does not |
+//! | 503 Service Unavailable, `Retry-After: 5` | a copy whose first attempt is still running after the time budget; the store is unreachable and the dispatcher set to reject (inline mode) or, in inbox mode, whatever the setting; a verified body that would be answered 400 but cannot be kept as a dead letter because the store is unreachable (whatever the setting: the platform may send it again); the inbox is full or shutting down | Amity may retry; TalkPlus does not |
 //!
 //! TalkPlus retries a delivery once, after 5 s, only when it gets no answer at all; a 5xx
 //! is final for TalkPlus. A failed delivery is therefore kept as a dead letter (with a

@@ -14,7 +14,9 @@ use webhook_core::store::{DeliveryState, Filter, Purge, StoredDelivery, event_fr
 /// Which store to open.
 #[derive(Args)]
 pub(crate) struct StoreArgs {
-    /// The server's embedded store (its `WEBHOOK_STORE`, `webhook-inbox.db` by default).
+    /// The server's embedded store file: the server's `WEBHOOK_STORE`, whose default is
+    /// `webhook-inbox.db` in the server's working directory. This tool has no default:
+    /// give `--store` or `--redis` (or set `REDIS_URL`).
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "redis")]
     store: Option<std::path::PathBuf>,
     /// The server's Redis (its `REDIS_URL`). Without `--store` or `--redis`, the

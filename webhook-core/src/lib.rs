@@ -214,7 +214,9 @@
 //!
 //! [`Dispatcher::max_age`] refuses a delivery whose event happened too long before it was
 //! received (a captured delivery sent again). Only these events say when they happened;
-//! the others are never refused by age.
+//! the others are never refused by age, nor is one of these read by its handler into a
+//! type of the application's own (`#[webhook_handler(event = "...")]`), whose time this
+//! crate does not know.
 //!
 //! | platform | event | its time |
 //! |---|---|---|

@@ -37,8 +37,10 @@
 //! [`OnStoreError`](crate::OnStoreError) policy then applies. Every call gives up after
 //! [`RedisStore::CALL_TIMEOUT`].
 //!
-//! A single Redis server (or a Sentinel-managed primary) is supported; Redis Cluster is
-//! not, because the scripts reach keys they compute.
+//! One Redis server at a fixed address is supported (behind Sentinel, give the address
+//! of something that follows the primary, such as a proxy or a virtual IP: the store does
+//! not ask Sentinel itself); Redis Cluster is not, because the scripts reach keys they
+//! compute.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
