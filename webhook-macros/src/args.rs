@@ -124,7 +124,7 @@ pub(crate) fn event_provider(
         .map(|(provider, known)| (distance(&name, known), provider, known))
         .min();
     if let Some((distance, provider, known)) = closest
-        && distance <= typo_distance(&name)
+        && distance <= typo_distance(&name, args.provider.is_some())
     {
         errors.push(syn::Error::new(
             event.span(),
@@ -146,10 +146,16 @@ pub(crate) fn event_provider(
     }
 }
 
-/// How far a name may be from a known one to count as its typo: two edits, more for
-/// long names.
-fn typo_distance(name: &str) -> usize {
-    (name.chars().count() / 8).max(2)
+/// How far a name may be from a known one to count as its typo: two edits, more for a
+/// long last part (`didCreate`, after the last `.` or `/`: the parts before it are shared
+/// by many events, as in `push-notification/post.created` and `…/post.updated`). One edit
+/// only when the provider is named, which says the name is meant as a new event.
+fn typo_distance(name: &str, provider_named: bool) -> usize {
+    if provider_named {
+        return 1;
+    }
+    let last = name.rsplit(['.', '/']).next().unwrap_or(name);
+    (last.chars().count() / 8).max(2)
 }
 
 /// The edit distance between two names (insertions, deletions, substitutions), case
@@ -170,7 +176,7 @@ fn distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::distance;
+    use super::{distance, typo_distance};
 
     #[test]
     fn edit_distance() {
@@ -179,5 +185,15 @@ mod tests {
         assert_eq!(distance("member_baned", "member_banned"), 1);
         assert_eq!(distance("channel.didjoin", "channel.didJoin"), 1);
         assert_eq!(distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn new_events_that_share_a_long_prefix_are_not_typos() {
+        // Three edits from `push-notification/post.created`, in a name of 30 characters.
+        let new = "push-notification/post.updated";
+        assert_eq!(distance(new, "push-notification/post.created"), 3);
+        assert!(typo_distance(new, false) < 3);
+        assert_eq!(typo_distance("member_baned", false), 2);
+        assert_eq!(typo_distance("channel.didjoin", true), 1);
     }
 }

@@ -13,10 +13,12 @@
 //!
 //! Every use of a user's type is spanned on that type, so a mistake is reported under it.
 //! When the signature cannot be a handler at all, the function is emitted unchanged with
-//! the errors, so code using it gets no follow-on errors.
+//! the errors, so calls of it still type-check; registering it fails too, with a note
+//! that points back at the attribute's errors.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
+use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
 use syn::{Attribute, FnArg, ItemFn, ReturnType, Type};
 
@@ -100,19 +102,44 @@ fn check_signature<'a>(function: &'a ItemFn, errors: &mut Errors) -> Option<Sign
         valid = false;
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        errors.push_spanned(
-            &sig.generics,
-            "a webhook handler cannot be generic: the dispatcher routes by the concrete event type",
-        );
+        let message =
+            "a webhook handler cannot be generic: the dispatcher routes by the concrete event type";
+        // Generics print nothing without parameters, so a lone `where` is spanned itself.
+        match &sig.generics.where_clause {
+            Some(where_clause) if sig.generics.params.is_empty() => {
+                errors.push_spanned(where_clause, message);
+            }
+            _ => errors.push_spanned(&sig.generics, message),
+        }
         valid = false;
     }
     if let Some(constness) = &sig.constness {
         errors.push_spanned(constness, "a webhook handler cannot be `const`");
         valid = false;
     }
+    if let Some(unsafety) = &sig.unsafety {
+        errors.push_spanned(
+            unsafety,
+            "a webhook handler cannot be `unsafe`: the dispatcher calls it with no safety contract to uphold; use `unsafe` blocks inside it",
+        );
+        valid = false;
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push_spanned(abi, "a webhook handler cannot be `extern`");
+        valid = false;
+    }
     let mut types = Vec::new();
     for input in &sig.inputs {
         if let FnArg::Typed(typed) = input {
+            for attr in &typed.attrs {
+                if attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr") {
+                    errors.push_spanned(
+                        attr,
+                        "a webhook handler's parameters cannot be conditional: the dispatcher passes each one; put the `#[cfg]` on the whole function, or read the value inside it",
+                    );
+                    valid = false;
+                }
+            }
             if let Type::ImplTrait(_) = *typed.ty {
                 errors.push_spanned(
                     &typed.ty,
@@ -219,24 +246,29 @@ fn expand(
     let all_types: Vec<&Type> = std::iter::once(event_ty)
         .chain(signature.extractors.iter().copied())
         .collect();
+    // The expansion's own variables, each written with one span wherever it appears, so
+    // that they resolve the same inside a `macro_rules!` whose tokens carry several.
+    let local = |name: String| syn::Ident::new(&name, proc_macro2::Span::mixed_site());
+    let (state, info) = (local("state".to_owned()), local("info".to_owned()));
     let arguments: Vec<_> = (0..all_types.len())
-        .map(|index| format_ident!("__webhook_arg{}", index))
+        .map(|index| local(format!("__webhook_arg{index}")))
         .collect();
     let extracted: Vec<_> = signature
         .extractors
         .iter()
         .zip(&arguments[1..])
         .map(|(ty, argument)| {
-            quote_spanned! {ty.span()=>
-                let #argument = <#ty as #krate::handler::Extractor>::extract(state, info)?;
-            }
+            let extract = quote_spanned! {ty.span()=>
+                <#ty as #krate::handler::Extractor>::extract
+            };
+            quote!(let #argument = #extract(#state, #info)?;)
         })
         .collect();
     let state_types = signature.extractors.iter().map(|ty| {
         let read = quote_spanned! {ty.span()=> <#ty as #krate::handler::Extractor>::state_type() };
         quote! {
-            if state.is_none() {
-                state = #read;
+            if #state.is_none() {
+                #state = #read;
             }
         }
     });
@@ -244,6 +276,7 @@ fn expand(
         quote_spanned! {ty.span()=> #ty: #krate::handler::FromDelivery<__WebhookState> }
     });
     let extractor_args = &arguments[1..];
+    let event_argument = &arguments[0];
     let into_result = match signature.returns {
         Some(ty) => quote_spanned! {ty.span()=>
             <#ty as #krate::handler::HandlerReturn>::into_result
@@ -252,22 +285,22 @@ fn expand(
     };
     let call = quote_spanned! {name.span()=>
         #krate::handler::handler_futures_must_be_send(
-            #name::#marker::#name(__webhook_arg0.event, #(#extractor_args),*),
+            #name::#marker::#name(#event_argument.event, #(#extractor_args),*),
             #into_result,
         )
     };
-    let name_text = name.to_string();
+    let name_text = name.unraw().to_string();
     let inner_vis = inner_visibility(vis);
     // Without extractors the delivery's state and facts go unread; say so, or the
     // warning would land on the user's event type.
     let unused_inputs = signature
         .extractors
         .is_empty()
-        .then(|| quote!(let _ = (state, info);));
+        .then(|| quote!(let _ = (#state, #info);));
     let state_variable = if signature.extractors.is_empty() {
-        quote!(let state = ::core::option::Option::None;)
+        quote!(let #state = ::core::option::Option::None;)
     } else {
-        quote!(let mut state = ::core::option::Option::None;)
+        quote!(let mut #state = ::core::option::Option::None;)
     };
 
     // Spanned on the event's type: should that type not be an event, every error these
@@ -282,13 +315,13 @@ fn expand(
             fn state_type() -> ::core::option::Option<(::core::any::TypeId, &'static str)> {
                 #state_variable
                 #(#state_types)*
-                state
+                #state
             }
 
             fn run(
-                __webhook_arg0: Self::Event,
-                state: &(dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
-                info: &#krate_at_event::handler::DeliverySource<'_>,
+                #event_argument: Self::Event,
+                #state: &(dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
+                #info: &#krate_at_event::handler::DeliverySource<'_>,
             ) -> ::core::option::Option<#krate_at_event::handler::HandlerFuture> {
                 #unused_inputs
                 #(#extracted)*
@@ -306,6 +339,27 @@ fn expand(
         {}
 
     };
+
+    // The function's parameters keep the names written (docs show them), or get one of
+    // the expansion's own where a pattern or a name meant to go unused (`_ev`, which the
+    // wrapper does use) was written.
+    let parameters: Vec<syn::Ident> = inputs
+        .iter()
+        .zip(&arguments)
+        .map(|(input, argument)| match input {
+            FnArg::Typed(typed) => match &*typed.pat {
+                syn::Pat::Ident(pat)
+                    if pat.by_ref.is_none()
+                        && pat.subpat.is_none()
+                        && !pat.ident.unraw().to_string().starts_with('_') =>
+                {
+                    pat.ident.clone()
+                }
+                _ => argument.clone(),
+            },
+            FnArg::Receiver(_) => argument.clone(),
+        })
+        .collect();
 
     quote! {
         #(#cfgs)*
@@ -326,8 +380,8 @@ fn expand(
 
         #(#cfgs)*
         #(#docs)*
-        #vis fn #name(#(#arguments: #all_types),*) -> #krate::handler::WebhookHandler<#name::#marker, impl ::core::future::Future<Output = #returns>> {
-            #krate::handler::WebhookHandler::new(#name::#marker::#name(#(#arguments),*))
+        #vis fn #name(#(#parameters: #all_types),*) -> #krate::handler::WebhookHandler<#name::#marker, impl ::core::future::Future<Output = #returns>> {
+            #krate::handler::WebhookHandler::new(#name::#marker::#name(#(#parameters),*))
         }
 
         #(#cfgs)*
@@ -361,7 +415,7 @@ fn respan(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
 /// The name of the type describing handler `name`: `on_member_banned` gives
 /// `OnMemberBanned`, which is how errors name the handler.
 fn marker_name(name: &syn::Ident) -> syn::Ident {
-    let text = name.to_string();
+    let text = name.unraw().to_string();
     let camel: String = text
         .split('_')
         .filter(|part| !part.is_empty())
@@ -372,10 +426,11 @@ fn marker_name(name: &syn::Ident) -> syn::Ident {
             })
         })
         .collect();
-    let camel = if camel.is_empty() {
-        "Handler".to_owned()
-    } else {
+    // A type name starts with a letter: `_2fa_enabled` gives `Handler2faEnabled`.
+    let camel = if camel.starts_with(|first: char| first.is_alphabetic()) {
         camel
+    } else {
+        format!("Handler{camel}")
     };
     syn::Ident::new(&camel, name.span())
 }

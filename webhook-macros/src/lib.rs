@@ -38,7 +38,13 @@ use proc_macro::TokenStream;
 /// - `event = "v3.post.didCreate"`: the handler takes a type of your own (`Deserialize +
 ///   Clone`) for that event. A name a built-in provider sends gives the provider; a name
 ///   close to one it sends is an error naming it; any other name needs
-///   `provider = Path`.
+///   `provider = Path` (with it, only a name one edit from a known one is taken for a
+///   typo, so that a new event named like a known one, `…/post.updated` beside
+///   `…/post.created`, can be declared).
+///
+/// The function may be written by a `macro_rules!` macro, and keeps its visibility and
+/// other attributes. It cannot be generic, `unsafe`, `const` or a method, nor have a
+/// `#[cfg]` on one of its parameters; each is refused with an error at that token.
 /// - `crate = "path"` names the runtime crate when it cannot be found in `Cargo.toml`
 ///   (re-exported through another crate, say).
 #[proc_macro_attribute]

@@ -52,6 +52,7 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>
 /// What a `#[webhook_handler]` function returns: its future, awaited as usual
 /// (`on_member_banned(ev).await`), together with the type `H` describing the handler,
 /// which is what makes the function registrable.
+#[must_use = "a handler's call does nothing unless `.await`ed"]
 pub struct WebhookHandler<H, F> {
     future: F,
     handler: PhantomData<fn() -> H>,
@@ -139,7 +140,7 @@ pub trait HandlerFn: Sized + Send + Sync + 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a webhook handler",
     label = "not marked `#[webhook_handler]`",
-    note = "mark the `async fn` with `#[webhook_handler]`: it checks the signature and makes the function registrable"
+    note = "mark the `async fn` with `#[webhook_handler]`: it checks the signature and makes the function registrable; when it is marked, fix the errors `#[webhook_handler]` reports on it"
 )]
 pub trait HandlerFunction<Args> {
     /// The type describing the handler.

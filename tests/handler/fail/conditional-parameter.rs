@@ -1,0 +1,9 @@
+use webhook_core::talkplus::MemberBanned;
+use webhook_core::webhook_handler;
+
+#[webhook_handler]
+async fn on_banned(ev: MemberBanned, #[cfg(test)] info: webhook_core::DeliveryInfo) {
+    let _ = ev;
+}
+
+fn main() {}
