@@ -79,7 +79,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3001").await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    axum::serve(listener, app(&key)?).await?;
+    // As `axum::serve`, plus a time limit on request headers; stops at Ctrl-C.
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    webhook_axum::serve(
+        listener,
+        app(&key)?,
+        webhook_axum::DEFAULT_READ_TIMEOUT,
+        stop,
+    )
+    .await;
     Ok(())
 }
 
