@@ -351,6 +351,31 @@ fn every_inbox_page_route_refuses_a_missing_or_wrong_token() {
             .header("authorization", "Digest username=\"proxy\""),
     );
     assert_eq!(status, StatusCode::OK);
+
+    // Signing out ends the session, and a copy of its cookie kept elsewhere with it.
+    let session = cookie.split(';').next().unwrap_or_default().to_owned();
+    let with_copy = || {
+        Client::new()
+            .get(page(&server, ""))
+            .header("cookie", &session)
+    };
+    assert_eq!(send(with_copy()).0, StatusCode::OK, "the copy works");
+    let (status, body) = send(signed_in.post(page(&server, "/sign-out")));
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(body.contains("Signed out."), "{body}");
+    assert_eq!(
+        send(with_copy()).0,
+        StatusCode::UNAUTHORIZED,
+        "the copy is ended"
+    );
+    // Signing in again at once works.
+    let (status, body) = send(
+        signed_in
+            .post(page(&server, "/sign-in"))
+            .form(&[("token", TOKEN)]),
+    );
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(!body.contains("Sign in"), "{body}");
 }
 
 #[test]

@@ -24,7 +24,11 @@
 //! Basic` with the token as the password (any user name), or the session cookie that
 //! signing in with the form sets (`HttpOnly`, `SameSite=Strict`, scoped to the page's
 //! path; its value is the sign-in time and an HMAC of it under the token, not the token
-//! itself, and it is refused 12 hours after signing in). Tokens are compared
+//! itself, and it is refused 12 hours after signing in). Signing out ends every session
+//! signed in before it, so a copy of the cookie left elsewhere stops working too; this is
+//! kept by the process, so another instance, or this one after a restart, still takes
+//! such a copy until its 12 hours are up (change the token to end every session at
+//! once). Tokens are compared
 //! in constant time. Buttons that change something (replay) also carry a form value
 //! derived from the token, so another site cannot press them for a signed-in person.
 //! Serve the page over TLS (a reverse proxy) anywhere but loopback.
@@ -34,6 +38,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use axum::Router;
@@ -58,6 +63,7 @@ const COOKIE: &str = "webhook_inbox_session";
 /// How long a sign-in lasts: a session cookie copied somewhere (a proxy's log) stops
 /// working after this, token or not.
 const SESSION_SECS: u64 = 12 * 3600;
+const SESSION_MILLIS: u64 = SESSION_SECS * 1000;
 
 /// The token that opens the inbox page. Never shown by `Debug`.
 #[derive(Clone)]
@@ -109,8 +115,8 @@ impl InboxToken {
             .into()
     }
 
-    /// A session signed in at `issued` (seconds since the Unix epoch): the time, then
-    /// an HMAC of it under the token, so that it cannot be moved forward.
+    /// A session signed in at `issued` (milliseconds since the Unix epoch): the time,
+    /// then an HMAC of it under the token, so that it cannot be moved forward.
     fn session(&self, issued: u64) -> String {
         format!(
             "{issued}.{}",
@@ -118,25 +124,26 @@ impl InboxToken {
         )
     }
 
-    /// Whether `candidate` is a session of this token, signed in at most
-    /// [`SESSION_SECS`] before `now` (and not more than a minute after it).
-    fn session_matches(&self, candidate: &str, now: u64) -> bool {
-        let Some(issued) = candidate
+    /// When `candidate` was signed in, if it is a session of this token signed in at
+    /// most [`SESSION_SECS`] before `now` (and not more than a minute after it), all in
+    /// milliseconds.
+    fn session_issued(&self, candidate: &str, now: u64) -> Option<u64> {
+        let issued = candidate
             .split_once('.')
-            .and_then(|(issued, _)| issued.parse::<u64>().ok())
-        else {
-            return false;
-        };
-        issued <= now.saturating_add(60)
-            && now.saturating_sub(issued) <= SESSION_SECS
-            && bool::from(self.session(issued).as_bytes().ct_eq(candidate.as_bytes()))
+            .and_then(|(issued, _)| issued.parse::<u64>().ok())?;
+        let valid = issued <= now.saturating_add(60_000)
+            && now.saturating_sub(issued) <= SESSION_MILLIS
+            && bool::from(self.session(issued).as_bytes().ct_eq(candidate.as_bytes()));
+        valid.then_some(issued)
     }
 }
 
-fn now_secs() -> u64 {
+fn now_millis() -> u64 {
     SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
+        .map_or(0, |since| {
+            u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+        })
 }
 
 impl fmt::Debug for InboxToken {
@@ -150,6 +157,9 @@ impl fmt::Debug for InboxToken {
 pub struct InboxPage {
     inbox: Inbox,
     token: InboxToken,
+    /// When someone signed in last signed out (milliseconds since the Unix epoch):
+    /// sessions signed in until then are refused.
+    signed_out_at: Arc<AtomicU64>,
 }
 
 impl InboxPage {
@@ -159,6 +169,7 @@ impl InboxPage {
         Self {
             inbox: inbox.clone(),
             token,
+            signed_out_at: Arc::default(),
         }
     }
 
@@ -194,7 +205,8 @@ impl InboxPage {
             }
         }
         session_cookie(headers)
-            .is_some_and(|session| self.token.session_matches(session, now_secs()))
+            .and_then(|session| self.token.session_issued(session, now_millis()))
+            .is_some_and(|issued| issued > self.signed_out_at.load(Ordering::Acquire))
     }
 
     fn form_value(&self) -> String {
@@ -488,9 +500,11 @@ async fn sign_in(State(page): Page, nested: NestedPath, Form(form): Form<SignInF
         );
         return sign_in_page(base, Some("Wrong token."));
     }
+    // Later than the last sign-out, which ends the sessions signed in until then.
+    let issued = now_millis().max(page.signed_out_at.load(Ordering::Acquire) + 1);
     let cookie = format!(
         "{COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECS}",
-        page.token.session(now_secs()),
+        page.token.session(issued),
         cookie_path(base)
     );
     let mut response = Redirect::to(base).into_response();
@@ -500,8 +514,13 @@ async fn sign_in(State(page): Page, nested: NestedPath, Form(form): Form<SignInF
     response
 }
 
-async fn sign_out(nested: NestedPath) -> Response {
+async fn sign_out(State(page): Page, nested: NestedPath, headers: HeaderMap) -> Response {
     let base = nested.as_str();
+    // Only someone signed in ends the sessions; anyone may clear their own cookie.
+    if page.authorized(&headers) {
+        page.signed_out_at.fetch_max(now_millis(), Ordering::AcqRel);
+        tracing::info!("inbox page: signed out; sessions signed in before now are ended");
+    }
     let cookie = format!(
         "{COOKIE}=; Path={}; HttpOnly; SameSite=Strict; Max-Age=0",
         cookie_path(base)
@@ -639,30 +658,28 @@ dt { color: #555; } dd { margin: 0; overflow-wrap: anywhere; }
 
 #[cfg(test)]
 mod tests {
-    use super::{InboxToken, SESSION_SECS};
+    use super::{InboxToken, SESSION_MILLIS};
 
     #[test]
     fn a_session_lasts_its_lifetime_and_cannot_be_moved_forward() {
         let token = InboxToken::new("a-token-of-sixteen-or-more").expect("long enough");
-        let issued = 1_800_000_000;
+        let issued = 1_800_000_000_000;
         let session = token.session(issued);
-        assert!(token.session_matches(&session, issued));
-        assert!(token.session_matches(&session, issued + SESSION_SECS));
-        assert!(
-            !token.session_matches(&session, issued + SESSION_SECS + 1),
-            "expired"
-        );
-        assert!(
-            !token.session_matches(&session, issued - 3_600),
-            "from the future"
-        );
+        let valid = |candidate: &str, now: u64| token.session_issued(candidate, now).is_some();
+        assert_eq!(token.session_issued(&session, issued), Some(issued));
+        assert!(valid(&session, issued + SESSION_MILLIS));
+        assert!(!valid(&session, issued + SESSION_MILLIS + 1), "expired");
+        assert!(!valid(&session, issued - 3_600_000), "from the future");
         // Another time under the same MAC, or the time written differently, is refused.
         let (_, mac) = session.split_once('.').expect("time.mac");
-        assert!(!token.session_matches(&format!("{}.{mac}", issued + 3_600), issued + 3_600));
-        assert!(!token.session_matches(&format!("0{session}"), issued));
+        assert!(!valid(
+            &format!("{}.{mac}", issued + 3_600_000),
+            issued + 3_600_000
+        ));
+        assert!(!valid(&format!("0{session}"), issued));
         // The session of another token, and the old session without a time, are refused.
         let other = InboxToken::new("another-token-of-sixteen-or-more").expect("long enough");
-        assert!(!token.session_matches(&other.session(issued), issued));
-        assert!(!token.session_matches(&token.derive("webhook inbox session"), issued));
+        assert!(!valid(&other.session(issued), issued));
+        assert!(!valid(&token.derive("webhook inbox session"), issued));
     }
 }
