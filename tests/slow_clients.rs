@@ -199,3 +199,33 @@ async fn unfinished_or_missing_headers_are_cut_off_without_an_answer() {
         .expect("sent");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn routes_served_this_way_read_the_peer_address() {
+    use axum::extract::ConnectInfo;
+    let router = axum::Router::new().route(
+        "/peer",
+        axum::routing::get(
+            |ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.to_string() },
+        ),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(webhook_axum::serve(
+        listener,
+        router,
+        Duration::from_secs(5),
+        std::future::pending(),
+    ));
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let local = stream.local_addr().expect("the client's address");
+    stream
+        .write_all(b"GET /peer HTTP/1.1\r\nhost: test\r\nconnection: close\r\n\r\n")
+        .await
+        .expect("request sent");
+    let reply = String::from_utf8(read_until_closed(stream).await).expect("text");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.ends_with(&local.to_string()), "{reply}");
+}

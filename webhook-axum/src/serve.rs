@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -27,9 +28,13 @@ use crate::log_limit::{Refusal, refused};
 /// runs. Each connection is served on its own task, so stalled ones never hold up real
 /// deliveries.
 ///
-/// A connection closed before its first request's headers arrived is logged at WARN, at
-/// most one line a second (the next counts those left out), since anyone can open them
-/// in bulk; other closed connections at DEBUG.
+/// Requests carry the peer's address as axum's `ConnectInfo<SocketAddr>`, as with
+/// `axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())`.
+/// HTTP/2 is not served (platforms deliver webhooks over HTTP/1.1).
+///
+/// A connection cut off for not sending its first request's headers in time is logged at
+/// WARN, at most one line a second (the next counts those left out), since anyone can
+/// open them in bulk; other ended connections at DEBUG.
 ///
 /// ```no_run
 /// # async fn run(app: axum::Router) -> std::io::Result<()> {
@@ -66,8 +71,9 @@ pub async fn serve(
         let service =
             router
                 .clone()
-                .map_request(move |request: http::Request<hyper::body::Incoming>| {
+                .map_request(move |mut request: http::Request<hyper::body::Incoming>| {
                     counted.fetch_add(1, Ordering::Relaxed);
+                    request.extensions_mut().insert(ConnectInfo(remote));
                     request
                 });
         let connection = graceful

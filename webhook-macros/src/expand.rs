@@ -132,7 +132,7 @@ fn check_signature<'a>(function: &'a ItemFn, errors: &mut Errors) -> Option<Sign
     for input in &sig.inputs {
         if let FnArg::Typed(typed) = input {
             for attr in &typed.attrs {
-                if attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr") {
+                if attr.path().is_ident("cfg") {
                     errors.push_spanned(
                         attr,
                         "a webhook handler's parameters cannot be conditional: the dispatcher passes each one; put the `#[cfg]` on the whole function, or read the value inside it",
@@ -341,8 +341,9 @@ fn expand(
     };
 
     // The function's parameters keep the names written (docs show them), or get one of
-    // the expansion's own where a pattern or a name meant to go unused (`_ev`, which the
-    // wrapper does use) was written.
+    // the expansion's own where a pattern was written, or a name a lint could fault in
+    // the wrapper, which no `allow` on the function reaches (`_ev`, which the wrapper
+    // uses; `Ev`, not snake case).
     let parameters: Vec<syn::Ident> = inputs
         .iter()
         .zip(&arguments)
@@ -351,7 +352,7 @@ fn expand(
                 syn::Pat::Ident(pat)
                     if pat.by_ref.is_none()
                         && pat.subpat.is_none()
-                        && !pat.ident.unraw().to_string().starts_with('_') =>
+                        && plain_snake_case(&pat.ident.unraw().to_string()) =>
                 {
                     pat.ident.clone()
                 }
@@ -426,13 +427,23 @@ fn marker_name(name: &syn::Ident) -> syn::Ident {
             })
         })
         .collect();
-    // A type name starts with a letter: `_2fa_enabled` gives `Handler2faEnabled`.
-    let camel = if camel.starts_with(|first: char| first.is_alphabetic()) {
+    // A type name starts with a letter (`_2fa_enabled` gives `Handler2faEnabled`) and is
+    // not a keyword (`self_` gives `HandlerSelf`).
+    let camel = if camel.starts_with(|first: char| first.is_alphabetic()) && camel != "Self" {
         camel
     } else {
         format!("Handler{camel}")
     };
     syn::Ident::new(&camel, name.span())
+}
+
+/// Whether `name` is snake case that no lint faults when it is used: lower-case letters,
+/// digits and inner underscores.
+fn plain_snake_case(name: &str) -> bool {
+    name.starts_with(|first: char| first.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The visibility, inside the module named after the function, that equals the

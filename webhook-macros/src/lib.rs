@@ -41,12 +41,14 @@ use proc_macro::TokenStream;
 ///   `provider = Path` (with it, only a name one edit from a known one is taken for a
 ///   typo, so that a new event named like a known one, `…/post.updated` beside
 ///   `…/post.created`, can be declared).
-///
-/// The function may be written by a `macro_rules!` macro, and keeps its visibility and
-/// other attributes. It cannot be generic, `unsafe`, `const` or a method, nor have a
-/// `#[cfg]` on one of its parameters; each is refused with an error at that token.
 /// - `crate = "path"` names the runtime crate when it cannot be found in `Cargo.toml`
 ///   (re-exported through another crate, say).
+///
+/// The function may be written by a `macro_rules!` macro and keeps its visibility. Its
+/// doc comments and `#[cfg]`s apply to the function as called and registered; its other
+/// attributes (`#[tracing::instrument]`, `#[allow(...)]`) apply to its body. It cannot be
+/// generic, `unsafe`, `extern`, `const` or a method, nor have a `#[cfg]` on one of its
+/// parameters; each is refused with an error at that token.
 #[proc_macro_attribute]
 pub fn webhook_handler(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::webhook_handler(args.into(), input.into()).into()
