@@ -283,16 +283,16 @@ async fn on_moderation_did_ban(
 /// A post as the example server reads it: the few fields it logs, in a type of its own.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub(super) struct PostCreated {
-    /// The event's data.
-    #[serde(default)]
+    /// The event's data (`null` or `""` read as empty, as the crate's own types do).
+    #[serde(default, deserialize_with = "webhook_core::lenient::empty_as_default")]
     pub(super) data: PostCreatedData,
 }
 
 /// The `data` of [`PostCreated`].
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub(super) struct PostCreatedData {
-    /// The posts created.
-    #[serde(default)]
+    /// The posts created (one post alone, or `null`, read as a list).
+    #[serde(default, deserialize_with = "webhook_core::lenient::one_or_many")]
     pub(super) posts: Vec<CreatedPost>,
 }
 

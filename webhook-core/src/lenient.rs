@@ -1,6 +1,39 @@
-//! Deserializers for the shapes the platforms' own documents disagree on.
+//! Deserializers for the shapes the platforms' own documents disagree on, as this crate's
+//! event types read them; use them in event types of your own
+//! (`#[webhook_handler(event = "...")]`) so that they take every shape a real delivery
+//! may have:
 //!
-//! None of them buffers the input: each decides from the first JSON token.
+//! ```
+//! use serde::Deserialize;
+//! use webhook_core::lenient;
+//!
+//! #[derive(Debug, Clone, Deserialize)]
+//! struct PostCreated {
+//!     // `null` or `""` instead of an object
+//!     #[serde(default, deserialize_with = "lenient::empty_as_default")]
+//!     data: PostData,
+//! }
+//!
+//! #[derive(Debug, Clone, Default, Deserialize)]
+//! #[serde(rename_all = "camelCase")]
+//! struct PostData {
+//!     // one post instead of a list, or `null`
+//!     #[serde(default, deserialize_with = "lenient::one_or_many")]
+//!     posts: Vec<serde_json::Value>,
+//!     // `"3"` or `3.0` for `3`
+//!     #[serde(default, deserialize_with = "lenient::int")]
+//!     member_count: Option<i64>,
+//! }
+//!
+//! let ev: PostCreated = serde_json::from_str(r#"{"data":{"posts":{"postId":"p"},"memberCount":"3"}}"#)?;
+//! assert_eq!((ev.data.posts.len(), ev.data.member_count), (1, Some(3)));
+//! let ev: PostCreated = serde_json::from_str(r#"{"data":null}"#)?;
+//! assert!(ev.data.posts.is_empty());
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! Each goes with `#[serde(default)]`, so that an absent field reads as a present empty
+//! one. None of them buffers the input: each decides from the first JSON token.
 //!
 //! - A field the platform spells two ways (`hashFlag` and `hashflag`) is read under either
 //!   spelling; when a body carries both, **the first one in the body wins** and the other
@@ -23,7 +56,7 @@ use serde::de::{
 };
 
 /// `null` reads as the type's default, as an absent field does with `#[serde(default)]`.
-pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
@@ -34,7 +67,7 @@ where
 /// An optional object that may also arrive as `null`, `""` or `{}`: all read as `None`,
 /// as an absent field does with `#[serde(default)]`. Any other value is read as `T`, with
 /// `T`'s own error when it is not one.
-pub(crate) fn empty_object_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub fn empty_object_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default + PartialEq,
@@ -45,7 +78,7 @@ where
 /// An object that may also arrive as `null` or `""`: both read as the type's default, as
 /// an absent field does with `#[serde(default)]`. Any other value is read as `T`, with
 /// `T`'s own error when it is not one.
-pub(crate) fn empty_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn empty_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
@@ -119,7 +152,7 @@ where
 /// An integer that may also arrive as a string holding one (`"3"`) or as a whole float
 /// (`3.0`, as some encoders write integers); `null` reads as `None`. A string that does not
 /// hold an integer is an error, so a wrong value is reported rather than dropped.
-pub(crate) fn int<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
+pub fn int<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
 where
     D: Deserializer<'de>,
 {
@@ -187,7 +220,7 @@ fn whole(value: f64) -> Option<i64> {
 
 /// A number (integer or fraction) that may also arrive as a string holding one (`"2.5"`);
 /// `null` reads as `None`. A string that does not hold a number is an error.
-pub(crate) fn number<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
+pub fn number<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
 where
     D: Deserializer<'de>,
 {
@@ -242,7 +275,7 @@ where
 
 /// A JSON object read as a map; `null` and an empty array `[]` (how some encoders write
 /// an empty map) read as an empty map.
-pub(crate) fn map_or_empty_array<'de, D, K, V>(
+pub fn map_or_empty_array<'de, D, K, V>(
     deserializer: D,
 ) -> Result<std::collections::BTreeMap<K, V>, D::Error>
 where
@@ -279,7 +312,7 @@ where
 }
 
 /// One value or an array of values; `null` reads as an empty list.
-pub(crate) fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+pub fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

@@ -234,7 +234,6 @@
 
 mod event_time;
 mod events_macro;
-mod lenient;
 
 pub mod amity;
 pub mod dispatch;
@@ -242,6 +241,7 @@ pub mod envelope;
 pub mod event;
 pub mod handler;
 pub mod inbox;
+pub mod lenient;
 pub mod metrics;
 pub mod payload;
 pub mod provider;
