@@ -35,9 +35,10 @@
 //! Each goes with `#[serde(default)]`, so that an absent field reads as a present empty
 //! one. None of them buffers the input: each decides from the first JSON token.
 //!
-//! - A field the platform spells two ways (`hashFlag` and `hashflag`) is read under either
-//!   spelling; when a body carries both, **the first one in the body wins** and the other
-//!   is skipped unread ([`FirstSpelling`], declared with `first_spelling_wins!`).
+//! - A field the platform spells two ways (`hashFlag` and `hashflag`) is read by this
+//!   crate's types under either spelling; when a body carries both, **the first one in
+//!   the body wins** and the other is skipped unread (with serde's `alias`, your own type
+//!   would refuse such a body as a duplicate field).
 //! - An integer field also accepts a string holding an integer (`"memberCount": "3"`) and a
 //!   whole float (`3.0`); any other string is an error naming the field ([`int`]). A
 //!   `number` field likewise accepts a string holding a number ([`number`]).
