@@ -11,11 +11,14 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 use webhook_core::store::sqlite::SqliteStore;
-use webhook_core::store::{DeliveryState, Filter};
+use webhook_core::store::{
+    Appended, Claim, Counts, DeliveryKey, DeliveryState, Filter, Lease, NewDelivery, Purge,
+    Retention, Settlement, StoredDelivery,
+};
 use webhook_core::talkplus::{self, MemberBanned, TalkPlus};
 use webhook_core::{
     Dispatcher, Inbox, InboxSettings, MemoryStore, Provider, RetryPolicy, Shared, Store,
-    webhook_handler,
+    StoreError, webhook_handler,
 };
 
 const KEY: &str = "inbox-key";
@@ -440,4 +443,147 @@ async fn a_lease_set_to_zero_still_holds_a_running_delivery() {
     handler.gate.add_permits(1);
     eventually(async || server.states().await == [DeliveryState::Done]).await;
     assert_eq!(handler.runs(), 1);
+}
+
+#[tokio::test]
+async fn without_started_workers_the_limit_counts_what_run_due_left() {
+    let handler = Handler::new(true, 0);
+    let store = memory();
+    let mut limited = settings(3);
+    limited.max_unsettled = 2;
+    let inbox = Inbox::with_settings(Arc::clone(&store), limited);
+    let dispatcher = Arc::new(
+        Dispatcher::new(TalkPlus::verifier([KEY]).expect("key"), handler.clone())
+            .handler(handle)
+            .store(Arc::clone(&store)),
+    );
+    inbox.serve(Arc::clone(&dispatcher));
+    // Never started: the program runs what is due itself, one delivery at a time.
+    for n in 0..5 {
+        let (headers, body) = delivery(&format!("run-due-{n}"));
+        let outcome = inbox.accept(&dispatcher, headers, body).await;
+        assert_eq!(outcome.status(), 202, "delivery {n}: {outcome}");
+        assert_eq!(inbox.run_due().await, 1, "delivery {n}");
+    }
+    assert_eq!(handler.succeeded(), 5);
+    assert_eq!(inbox.unsettled(), 0);
+}
+
+/// A store call's future, as the `Store` trait has it.
+type Call<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// The memory store, whose leases the test holds back until it lets them go.
+struct HeldLeases {
+    store: MemoryStore,
+    gate: Semaphore,
+    leasing: tokio::sync::Notify,
+}
+
+impl Store for HeldLeases {
+    fn kind(&self) -> &'static str {
+        "memory, leases held"
+    }
+    fn is_durable(&self) -> bool {
+        false
+    }
+    fn claim<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+        lease: Duration,
+    ) -> Call<'a, Result<Claim, StoreError>> {
+        self.store.claim(delivery, lease)
+    }
+    fn append<'a>(&'a self, delivery: NewDelivery<'a>) -> Call<'a, Result<Appended, StoreError>> {
+        self.store.append(delivery)
+    }
+    fn reject<'a>(
+        &'a self,
+        delivery: NewDelivery<'a>,
+        error: &'a str,
+    ) -> Call<'a, Result<bool, StoreError>> {
+        self.store.reject(delivery, error)
+    }
+    fn wait<'a>(&'a self, key: &'a DeliveryKey, timeout: Duration) -> Call<'a, ()> {
+        self.store.wait(key, timeout)
+    }
+    fn lease<'a>(
+        &'a self,
+        providers: &'a [&'a str],
+        lease: Duration,
+        max: usize,
+    ) -> Call<'a, Result<Vec<(Lease, StoredDelivery)>, StoreError>> {
+        Box::pin(async move {
+            self.leasing.notify_one();
+            self.gate.acquire().await.expect("open").forget();
+            self.store.lease(providers, lease, max).await
+        })
+    }
+    fn renew<'a>(
+        &'a self,
+        lease: &'a Lease,
+        duration: Duration,
+    ) -> Call<'a, Result<bool, StoreError>> {
+        self.store.renew(lease, duration)
+    }
+    fn settle<'a>(
+        &'a self,
+        lease: &'a Lease,
+        settlement: Settlement,
+    ) -> Call<'a, Result<bool, StoreError>> {
+        self.store.settle(lease, settlement)
+    }
+    fn list<'a>(&'a self, filter: &'a Filter) -> Call<'a, Result<Vec<StoredDelivery>, StoreError>> {
+        self.store.list(filter)
+    }
+    fn get(&self, id: u64) -> Call<'_, Result<Option<StoredDelivery>, StoreError>> {
+        self.store.get(id)
+    }
+    fn replay(&self, id: u64) -> Call<'_, Result<bool, StoreError>> {
+        self.store.replay(id)
+    }
+    fn replay_dead(&self) -> Call<'_, Result<u64, StoreError>> {
+        self.store.replay_dead()
+    }
+    fn purge(&self, which: Purge) -> Call<'_, Result<u64, StoreError>> {
+        self.store.purge(which)
+    }
+    fn prune(&self, retention: Retention) -> Call<'_, Result<u64, StoreError>> {
+        self.store.prune(retention)
+    }
+    fn counts(&self) -> Call<'_, Result<Counts, StoreError>> {
+        self.store.counts()
+    }
+    fn unsettled(&self) -> Call<'_, Result<u64, StoreError>> {
+        self.store.unsettled()
+    }
+}
+
+#[tokio::test]
+async fn a_lease_taken_while_shutdown_begins_is_given_back_not_run() {
+    let handler = Handler::new(true, 0);
+    let held = Arc::new(HeldLeases {
+        store: MemoryStore::new(),
+        gate: Semaphore::new(0),
+        leasing: tokio::sync::Notify::new(),
+    });
+    let store: Arc<dyn Store> = held.clone();
+    let server = server(Arc::clone(&store), &handler, settings(3)).await;
+    assert_eq!(
+        server.post(delivery("leased-at-shutdown")).await.status(),
+        202
+    );
+    // The workers are inside the store's lease call, which has not answered yet.
+    held.leasing.notified().await;
+    let inbox = server.inbox.clone();
+    let shutdown = tokio::spawn(async move { inbox.shutdown(Duration::from_secs(5)).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    held.gate.add_permits(1_000);
+    let drained = shutdown.await.expect("shutdown").drained;
+    assert!(drained);
+    assert_eq!(handler.runs(), 0, "nothing starts once shutdown began");
+    assert_eq!(
+        server.states().await,
+        [DeliveryState::Pending],
+        "given back"
+    );
 }

@@ -60,7 +60,8 @@ pub struct InboxSettings {
     pub poll_interval: Duration,
     /// How long settled deliveries are kept.
     pub retention: Retention,
-    /// How often settled deliveries past the retention are deleted (default 10 minutes).
+    /// How often settled deliveries past the retention are deleted (default 10 minutes;
+    /// the first time a minute after [`Inbox::start`], or after this when it is shorter).
     pub prune_every: Duration,
 }
 
@@ -229,6 +230,10 @@ impl Inbox {
     /// have its event's shape becomes a dead letter when a worker reads it. A verified body
     /// with no readable event name is [`Outcome::BadPayload`] (400), kept as a dead letter
     /// at once ([`Outcome::StoreUnavailable`], 503, when it cannot be kept).
+    ///
+    /// `dispatcher` need not be served here ([`Self::serve`]): an instance may only take
+    /// deliveries in while others run them. Deliveries of a provider that no inbox on
+    /// the store serves stay pending, and count toward `max_unsettled`, until one does.
     pub async fn accept<P: Provider, S: Send + Sync + 'static>(
         &self,
         dispatcher: &Dispatcher<P, S>,
@@ -343,10 +348,10 @@ impl Inbox {
                 .await
             {
                 Ok(batch) if !batch.is_empty() => batch,
-                Ok(_) => return ran,
+                Ok(_) => break,
                 Err(err) => {
                     tracing::warn!(error = %err, "could not read the inbox");
-                    return ran;
+                    break;
                 }
             };
             ran += batch.len();
@@ -355,6 +360,12 @@ impl Inbox {
                 .map(|(lease, record)| run_one(Arc::clone(&self.shared), lease, record, None));
             futures_util::future::join_all(runs).await;
         }
+        // The limit's count only goes up as deliveries are accepted; without started
+        // workers (whose housekeeping reads it again every second) read it here.
+        if let Ok(unsettled) = self.shared.store.unsettled().await {
+            self.shared.unsettled.store(unsettled, Ordering::Relaxed);
+        }
+        ran
     }
 
     /// Stops taking deliveries (new ones are answered 503), lets running ones finish for
@@ -448,6 +459,20 @@ async fn lease_loop(shared: Arc<Shared>) {
                 .await
         };
         match leased {
+            Ok(batch) if shared.phase() != Phase::Running => {
+                // Shutdown began while leasing: give these back rather than start
+                // handlers that the drain would wait for or cut off.
+                for (lease, _) in batch {
+                    settle(
+                        shared.store.as_ref(),
+                        &lease,
+                        Settlement::Release,
+                        Duration::ZERO,
+                    )
+                    .await;
+                }
+                return;
+            }
             Ok(batch) if !batch.is_empty() => {
                 backoff = Duration::from_millis(100);
                 let mut batch = batch.into_iter();
@@ -560,6 +585,9 @@ async fn run_one(
     drop(permit);
 }
 
+/// How long after the start the inbox first prunes, at most.
+const FIRST_PRUNE_AFTER: Duration = Duration::from_secs(60);
+
 /// How an attempt's outcome settles its delivery.
 fn settlement_for(outcome: &Outcome, attempt: u32, retry: &RetryPolicy) -> Settlement {
     match outcome {
@@ -582,9 +610,14 @@ fn settlement_for(outcome: &Outcome, attempt: u32, retry: &RetryPolicy) -> Settl
     }
 }
 
-/// Counts unsettled deliveries every second, and prunes settled ones past the retention.
+/// Counts unsettled deliveries every second, and prunes settled ones past the retention:
+/// first a minute after the start (sooner when `prune_every` is shorter), so that a
+/// process restarted more often than `prune_every` still prunes.
 async fn housekeeping(shared: Arc<Shared>) {
-    let mut last_prune = tokio::time::Instant::now();
+    let every = shared.settings.prune_every;
+    let mut last_prune = tokio::time::Instant::now()
+        .checked_sub(every.saturating_sub(FIRST_PRUNE_AFTER))
+        .unwrap_or_else(tokio::time::Instant::now);
     let mut last_count: Option<tokio::time::Instant> = None;
     loop {
         if crate::metrics::counts_inbox()

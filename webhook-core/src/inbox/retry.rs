@@ -36,7 +36,8 @@ impl RetryPolicy {
     /// The wait after attempt number `attempt` (from 1) failed, before jitter.
     #[must_use]
     pub fn delay(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(32);
+        // 2^31 is the largest power of two a `u32` holds; any delay is capped long before.
+        let doublings = attempt.saturating_sub(1).min(31);
         self.first_delay
             .saturating_mul(1 << doublings)
             .min(self.max_delay)
@@ -74,5 +75,17 @@ mod tests {
         }
         assert!(!policy.exhausted(4));
         assert!(policy.exhausted(5));
+    }
+
+    #[test]
+    fn many_attempts_stay_at_the_cap() {
+        let policy = RetryPolicy {
+            max_attempts: 100,
+            ..RetryPolicy::DEFAULT
+        };
+        for attempt in 10..=100 {
+            assert_eq!(policy.delay(attempt), policy.max_delay, "attempt {attempt}");
+        }
+        assert_eq!(policy.delay(u32::MAX), policy.max_delay);
     }
 }

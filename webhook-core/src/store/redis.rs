@@ -173,6 +173,90 @@ impl RedisStore {
         self.run(script, &[&record[..], more].concat()).await
     }
 
+    /// [`Store::lease`]'s work: pushes each lease taken onto `leased`, so that those taken
+    /// before an error are not lost with it.
+    async fn lease_into(
+        &self,
+        leased: &mut Vec<(Lease, StoredDelivery)>,
+        providers: &[&str],
+        lease: Duration,
+        max: usize,
+    ) -> Result<(), StoreError> {
+        for provider in providers {
+            self.ensure_group(provider).await?;
+        }
+        // First the deliveries whose lease ran out (their instance stopped renewing),
+        // claimed through the group by their stream entry; only those of the
+        // providers served here, so no other provider's entry waits on this instance.
+        let limit = max.to_string();
+        let mut args: Vec<&[u8]> =
+            vec![limit.as_bytes(), GROUP.as_bytes(), self.consumer.as_bytes()];
+        args.extend(providers.iter().map(|provider| provider.as_bytes()));
+        let expired: Vec<String> = self.run(&self.scripts.reclaim, &args).await?;
+        for triple in expired.chunks_exact(3) {
+            let [provider, entry, id] = triple else {
+                continue;
+            };
+            if let Some(found) = self.lease_entry(provider, entry, id, lease).await? {
+                leased.push(found);
+            }
+        }
+        // Then entries read by an instance that died before taking their lease.
+        for provider in providers {
+            if leased.len() >= max {
+                break;
+            }
+            let reply: Value = self
+                .query(
+                    redis::cmd("XAUTOCLAIM")
+                        .arg(self.stream(provider))
+                        .arg(GROUP)
+                        .arg(&self.consumer)
+                        .arg(duration_millis(lease))
+                        .arg("0-0")
+                        .arg("COUNT")
+                        .arg(max - leased.len()),
+                )
+                .await?;
+            for (entry, id) in entries(&reply) {
+                if let Some(found) = self.lease_entry(provider, &entry, &id, lease).await? {
+                    leased.push(found);
+                }
+            }
+        }
+        // One stream at a time: `COUNT` of a read over several streams applies to each,
+        // which would lease more than `max` and leave the rest with no worker. The
+        // first stream read turns with each call, so no provider waits on another.
+        let first = self.turn.fetch_add(1, Ordering::Relaxed);
+        for offset in 0..providers.len() {
+            if leased.len() >= max {
+                break;
+            }
+            let provider = providers[(first + offset) % providers.len()];
+            let reply: Value = self
+                .query(
+                    redis::cmd("XREADGROUP")
+                        .arg("GROUP")
+                        .arg(GROUP)
+                        .arg(&self.consumer)
+                        .arg("COUNT")
+                        .arg(max - leased.len())
+                        .arg("STREAMS")
+                        .arg(self.stream(provider))
+                        .arg(">"),
+                )
+                .await?;
+            for (_, part) in streams(&reply) {
+                for (entry, id) in entries(part) {
+                    if let Some(found) = self.lease_entry(provider, &entry, &id, lease).await? {
+                        leased.push(found);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
         let mut connection = self.connector.get().await?;
         bounded(&self.connector, command.query_async(&mut connection)).await
@@ -512,79 +596,16 @@ impl Store for RedisStore {
         Box::pin(async move {
             self.promote().await?;
             let mut leased = Vec::new();
-            for provider in providers {
-                self.ensure_group(provider).await?;
+            match self.lease_into(&mut leased, providers, lease, max).await {
+                Ok(()) => Ok(leased),
+                // The leases taken before the error are held: hand them to workers
+                // rather than let them wait out their lease with an attempt used up.
+                Err(err) if !leased.is_empty() => {
+                    tracing::warn!(error = %err, leased = leased.len(), "the store failed while leasing; running what was leased");
+                    Ok(leased)
+                }
+                Err(err) => Err(err),
             }
-            // First the deliveries whose lease ran out (their instance stopped renewing),
-            // claimed through the group by their stream entry; only those of the
-            // providers served here, so no other provider's entry waits on this instance.
-            let limit = max.to_string();
-            let mut args: Vec<&[u8]> =
-                vec![limit.as_bytes(), GROUP.as_bytes(), self.consumer.as_bytes()];
-            args.extend(providers.iter().map(|provider| provider.as_bytes()));
-            let expired: Vec<String> = self.run(&self.scripts.reclaim, &args).await?;
-            for triple in expired.chunks_exact(3) {
-                let [provider, entry, id] = triple else {
-                    continue;
-                };
-                if let Some(found) = self.lease_entry(provider, entry, id, lease).await? {
-                    leased.push(found);
-                }
-            }
-            // Then entries read by an instance that died before taking their lease.
-            for provider in providers {
-                if leased.len() >= max {
-                    break;
-                }
-                let reply: Value = self
-                    .query(
-                        redis::cmd("XAUTOCLAIM")
-                            .arg(self.stream(provider))
-                            .arg(GROUP)
-                            .arg(&self.consumer)
-                            .arg(duration_millis(lease))
-                            .arg("0-0")
-                            .arg("COUNT")
-                            .arg(max - leased.len()),
-                    )
-                    .await?;
-                for (entry, id) in entries(&reply) {
-                    if let Some(found) = self.lease_entry(provider, &entry, &id, lease).await? {
-                        leased.push(found);
-                    }
-                }
-            }
-            // One stream at a time: `COUNT` of a read over several streams applies to each,
-            // which would lease more than `max` and leave the rest with no worker. The
-            // first stream read turns with each call, so no provider waits on another.
-            let first = self.turn.fetch_add(1, Ordering::Relaxed);
-            for offset in 0..providers.len() {
-                if leased.len() >= max {
-                    break;
-                }
-                let provider = providers[(first + offset) % providers.len()];
-                let reply: Value = self
-                    .query(
-                        redis::cmd("XREADGROUP")
-                            .arg("GROUP")
-                            .arg(GROUP)
-                            .arg(&self.consumer)
-                            .arg("COUNT")
-                            .arg(max - leased.len())
-                            .arg("STREAMS")
-                            .arg(self.stream(provider))
-                            .arg(">"),
-                    )
-                    .await?;
-                for (_, part) in streams(&reply) {
-                    for (entry, id) in entries(part) {
-                        if let Some(found) = self.lease_entry(provider, &entry, &id, lease).await? {
-                            leased.push(found);
-                        }
-                    }
-                }
-            }
-            Ok(leased)
         })
     }
 
