@@ -217,3 +217,47 @@ async fn an_ended_lease_is_taken_over_only_by_an_instance_serving_its_provider()
             .all(|owner| !owners.contains(owner))
     );
 }
+
+/// Deletes `provider`'s stream under `prefix`, as Redis does when it evicts the key or
+/// restarts without it.
+async fn lose_stream(prefix: &str, provider: &str) {
+    let client = redis::Client::open(redis_url().expect("redis")).expect("valid URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let deleted: usize = redis::cmd("DEL")
+        .arg(format!("{prefix}stream:{provider}"))
+        .query_async(&mut connection)
+        .await
+        .expect("DEL");
+    assert_eq!(deleted, 1);
+}
+
+#[tokio::test]
+async fn a_stream_lost_by_redis_is_read_again_once_new_deliveries_come() {
+    use std::time::Duration;
+    use webhook_core::store::Settlement;
+
+    let prefix = unique_prefix();
+    let Some(store) = fresh_store(&prefix) else {
+        return;
+    };
+    let lease = Duration::from_secs(60);
+    let running = Sample::new("talkplus", "lost-stream-running");
+    store.append(running.record()).await.expect("append");
+    let leased = store.lease(&["talkplus"], lease, 10).await.expect("lease");
+    assert_eq!(leased.len(), 1);
+    // Redis loses the stream, with its consumer group; the next append makes the stream
+    // again, without the group.
+    lose_stream(&prefix, "talkplus").await;
+    let after = Sample::new("talkplus", "lost-stream-after");
+    store.append(after.record()).await.expect("append");
+    // The running attempt can still renew and settle its lease.
+    assert_eq!(store.renew(&leased[0].0, lease).await, Ok(true));
+    assert_eq!(store.settle(&leased[0].0, Settlement::Done).await, Ok(true));
+    // And the new delivery is leased: the group is made again.
+    let again = store.lease(&["talkplus"], lease, 10).await.expect("lease");
+    assert_eq!(again.len(), 1, "the delivery appended after the loss");
+    assert_eq!(store.settle(&again[0].0, Settlement::Done).await, Ok(true));
+}

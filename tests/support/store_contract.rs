@@ -474,6 +474,28 @@ pub(crate) async fn pruning_by_count_takes_done_records_before_dead_letters(stor
     assert!(store.get(dead_id).await.expect("get").is_none());
 }
 
+pub(crate) async fn pruning_by_count_takes_the_longest_settled_first(store: Arc<dyn Store>) {
+    // The first delivery to arrive is the last to be handled (a retry, a replay).
+    let late = Sample::new("talkplus", "count-late");
+    let late_lease = claimed(store.as_ref(), &late, LONG).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let early_id = settled(store.as_ref(), "count-early", Settlement::Done).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(store.settle(&late_lease, Settlement::Done).await, Ok(true));
+    assert!(late_lease.id < early_id);
+    let keep_one = Retention {
+        max_settled: 1,
+        ..Retention::DURABLE
+    };
+    assert_eq!(store.prune(keep_one).await, Ok(1));
+    assert!(store.get(early_id).await.expect("get").is_none());
+    assert_eq!(
+        store.claim(late.record(), LONG).await,
+        Ok(Claim::Done),
+        "the delivery handled last is still known"
+    );
+}
+
 pub(crate) async fn pruning_by_age_comes_before_the_count(store: Arc<dyn Store>) {
     let mut done_ids = Vec::new();
     for n in 0..2 {
@@ -557,6 +579,7 @@ macro_rules! store_contract_tests {
             a_dead_letter_appended_again_is_pending_again,
             prune_keeps_unsettled_deliveries_and_bounds_settled_ones,
             pruning_by_count_takes_done_records_before_dead_letters,
+            pruning_by_count_takes_the_longest_settled_first,
             pruning_by_age_comes_before_the_count,
             lists_filter_and_page_newest_first
         );

@@ -37,6 +37,10 @@
 //! [`OnStoreError`](crate::OnStoreError) policy then applies. Every call gives up after
 //! [`RedisStore::CALL_TIMEOUT`].
 //!
+//! Give it a Redis that neither evicts keys (`maxmemory-policy noeviction`) nor forgets
+//! them (`appendonly yes`): every key is part of a delivery. When Redis loses a stream
+//! with its consumer group anyway, the store makes the group again on its next lease.
+//!
 //! One Redis server at a fixed address is supported (behind Sentinel, give the address
 //! of something that follows the primary, such as a proxy or a virtual IP: the store does
 //! not ask Sentinel itself); Redis Cluster is not, because the scripts reach keys they
@@ -267,6 +271,22 @@ impl RedisStore {
     }
 
     /// Creates the consumer group of `provider`'s stream once per store.
+    /// When `err` says a consumer group is gone (Redis lost the stream: a restart without
+    /// persistence, a flush, an eviction; an append then made the stream again without
+    /// it), forgets the groups made, so that the next call makes them again from the
+    /// stream's start. Returns whether it did.
+    fn forget_lost_groups(&self, err: &StoreError) -> bool {
+        if !err.0.contains("NOGROUP") {
+            return false;
+        }
+        tracing::warn!(error = %err, "a consumer group of the inbox is gone from Redis; making it again");
+        self.groups_made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        true
+    }
+
     async fn ensure_group(&self, provider: &str) -> Result<(), StoreError> {
         if self
             .groups_made
@@ -596,7 +616,14 @@ impl Store for RedisStore {
         Box::pin(async move {
             self.promote().await?;
             let mut leased = Vec::new();
-            match self.lease_into(&mut leased, providers, lease, max).await {
+            let mut taken = self.lease_into(&mut leased, providers, lease, max).await;
+            if let Err(err) = &taken
+                && self.forget_lost_groups(err)
+                && leased.is_empty()
+            {
+                taken = self.lease_into(&mut leased, providers, lease, max).await;
+            }
+            match taken {
                 Ok(()) => Ok(leased),
                 // The leases taken before the error are held: hand them to workers
                 // rather than let them wait out their lease with an attempt used up.
@@ -1079,8 +1106,9 @@ if f[1] ~= 'leased' or f[2] ~= ARGV[3] then return 0 end
 redis.call('HSET', rkey(id), 'lease_until', now + lease)
 redis.call('ZADD', p .. 'leases', now + lease, id)
 if f[3] ~= '' then
-  -- Re-claiming the entry resets its idle time: live leases are never auto-claimed.
-  redis.call('XCLAIM', p .. 'stream:' .. f[4], ARGV[5], ARGV[6], 0, f[3], 'JUSTID')
+  -- Re-claiming the entry resets its idle time: live leases are never auto-claimed. A
+  -- stream that Redis lost (and its group) takes nothing from the lease itself.
+  redis.pcall('XCLAIM', p .. 'stream:' .. f[4], ARGV[5], ARGV[6], 0, f[3], 'JUSTID')
   redis.call('HSET', rkey(id), 'consumer', ARGV[6])
 end
 return 1
@@ -1093,9 +1121,10 @@ local id, kind, at = ARGV[2], ARGV[4], now + tonumber(ARGV[5])
 local f = redis.call('HMGET', rkey(id), 'state', 'token', 'entry', 'provider')
 if f[1] ~= 'leased' or f[2] ~= ARGV[3] then return 0 end
 if f[3] ~= '' then
-  -- Acknowledged and deleted: a stream keeps only what is still to run.
-  redis.call('XACK', p .. 'stream:' .. f[4], ARGV[7], f[3])
-  redis.call('XDEL', p .. 'stream:' .. f[4], f[3])
+  -- Acknowledged and deleted: a stream keeps only what is still to run. When Redis lost
+  -- the stream and its group, the entry is gone already and the settle goes on.
+  redis.pcall('XACK', p .. 'stream:' .. f[4], ARGV[7], f[3])
+  redis.pcall('XDEL', p .. 'stream:' .. f[4], f[3])
 end
 if kind == 'done' or kind == 'dead' then
   move(id, 'leased', kind, now)
@@ -1220,12 +1249,12 @@ for _, rule in ipairs({{'done', ARGV[3]}, {'dead', ARGV[4]}}) do
     deleted = deleted + 1
   end
 end
--- Past the count, the oldest done records go first: a dead letter, never handled, goes
--- only when done records alone cannot make room.
+-- Past the count, the done records settled longest ago go first: a dead letter, never
+-- handled, goes only when done records alone cannot make room.
 local over = redis.call('ZCARD', p .. 's:done') + redis.call('ZCARD', p .. 's:dead') - tonumber(ARGV[5])
 for _, state in ipairs({'done', 'dead'}) do
   while over > 0 and deleted < limit do
-    local oldest = redis.call('ZRANGE', p .. 's:' .. state, 0, 0)[1]
+    local oldest = redis.call('ZRANGE', p .. 'at:' .. state, 0, 0)[1]
     if not oldest then break end
     delete(oldest)
     deleted = deleted + 1
