@@ -329,20 +329,22 @@ impl RedisStore {
     ) -> Result<Option<(Lease, StoredDelivery)>, StoreError> {
         let token = LeaseToken::new();
         let lease_ms = duration_millis(lease).to_string();
-        let fields: Option<Vec<(String, Vec<u8>)>> = self
-            .run(
-                &self.scripts.lease_entry,
-                &[
-                    id.as_bytes(),
-                    entry.as_bytes(),
-                    token.as_str().as_bytes(),
-                    lease_ms.as_bytes(),
-                    self.consumer.as_bytes(),
-                    GROUP.as_bytes(),
-                    provider.as_bytes(),
-                ],
-            )
-            .await?;
+        let args: [&[u8]; 7] = [
+            id.as_bytes(),
+            entry.as_bytes(),
+            token.as_str().as_bytes(),
+            lease_ms.as_bytes(),
+            self.consumer.as_bytes(),
+            GROUP.as_bytes(),
+            provider.as_bytes(),
+        ];
+        // A call whose answer was lost (a timeout) may have taken the lease, and used up
+        // an attempt: asked again with the same token, the script answers that lease.
+        let fields: Option<Vec<(String, Vec<u8>)>> =
+            match self.run(&self.scripts.lease_entry, &args).await {
+                Ok(fields) => fields,
+                Err(_) => self.run(&self.scripts.lease_entry, &args).await?,
+            };
         let Some(fields) = fields else {
             return Ok(None);
         };
@@ -1083,7 +1085,11 @@ return 1
                 r"
 local id, entry, lease = ARGV[2], ARGV[3], tonumber(ARGV[5])
 local stream = p .. 'stream:' .. ARGV[8]
-local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'lease_until')
+local f = redis.call('HMGET', rkey(id), 'state', 'entry', 'lease_until', 'token')
+if f[1] == 'leased' and f[4] == ARGV[4] then
+  -- This very call again, after its first answer was lost: the lease is held already.
+  return redis.call('HGETALL', rkey(id))
+end
 if not f[1] or f[2] ~= entry then
   -- Stale: the delivery was settled, or moved on to another entry.
   redis.call('XACK', stream, ARGV[7], entry)
