@@ -461,13 +461,15 @@ async fn lease_loop(shared: Arc<Shared>) {
         match leased {
             Ok(batch) if shared.phase() != Phase::Running => {
                 // Shutdown began while leasing: give these back rather than start
-                // handlers that the drain would wait for or cut off.
+                // handlers that the drain would wait for or cut off. Tried for a few
+                // seconds: a store that just failed (the reason a batch can come back
+                // short) may refuse the first try.
                 for (lease, _) in batch {
                     settle(
                         shared.store.as_ref(),
                         &lease,
                         Settlement::Release,
-                        Duration::ZERO,
+                        RELEASE_WINDOW,
                     )
                     .await;
                 }
@@ -584,6 +586,9 @@ async fn run_one(
     .await;
     drop(permit);
 }
+
+/// How long the lease loop tries to give back leases it took as shutdown began.
+const RELEASE_WINDOW: Duration = Duration::from_secs(3);
 
 /// How long after the start the inbox first prunes, at most.
 const FIRST_PRUNE_AFTER: Duration = Duration::from_secs(60);

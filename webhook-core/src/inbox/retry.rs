@@ -36,7 +36,7 @@ impl RetryPolicy {
     /// The wait after attempt number `attempt` (from 1) failed, before jitter.
     #[must_use]
     pub fn delay(&self, attempt: u32) -> Duration {
-        // 2^31 is the largest power of two a `u32` holds; any delay is capped long before.
+        // 2^31 is the largest power of two a `u32` holds.
         let doublings = attempt.saturating_sub(1).min(31);
         self.first_delay
             .saturating_mul(1 << doublings)

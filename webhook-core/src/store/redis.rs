@@ -340,10 +340,14 @@ impl RedisStore {
         ];
         // A call whose answer was lost (a timeout) may have taken the lease, and used up
         // an attempt: asked again with the same token, the script answers that lease.
+        // Asked after the cooldown such a failure starts, in which every call fails.
         let fields: Option<Vec<(String, Vec<u8>)>> =
             match self.run(&self.scripts.lease_entry, &args).await {
                 Ok(fields) => fields,
-                Err(_) => self.run(&self.scripts.lease_entry, &args).await?,
+                Err(_) => {
+                    tokio::time::sleep(Self::COOLDOWN).await;
+                    self.run(&self.scripts.lease_entry, &args).await?
+                }
             };
         let Some(fields) = fields else {
             return Ok(None);
