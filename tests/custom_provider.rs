@@ -176,3 +176,47 @@ async fn a_third_providers_handlers_are_routed_and_its_header_ids_are_bounded() 
     assert_eq!(seen[0], "hi Some(\"wh-42\")");
     assert!(seen[1].len() < 200, "{}", seen[1]);
 }
+
+/// The same platform as [`StreamChat`], but sending no delivery id: its signature is one.
+struct StreamChatWithoutIds;
+
+impl Provider for StreamChatWithoutIds {
+    const NAME: &'static str = "stream-without-ids";
+    const SCHEMES: &'static [SignatureScheme] = &[STREAM_SIGNATURE];
+    const EVENT_FIELD: &'static str = "type";
+    const DELIVERY_ID: DeliveryIdSource = DeliveryIdSource::Signature;
+    const EVENT_NAMES: &'static [&'static str] = &["message.new"];
+    type Event = UnknownEvent<Self>;
+}
+
+#[webhook_handler(event = "message.new", provider = StreamChatWithoutIds)]
+async fn on_any_message(_ev: serde_json::Value, Shared(seen): Shared<Seen>) {
+    seen.0.lock().expect("seen").push("ran".to_owned());
+}
+
+#[tokio::test]
+async fn a_hex_signature_in_upper_case_is_the_same_delivery_id() {
+    let seen = Seen::default();
+    let dispatcher = Dispatcher::new(
+        StreamChatWithoutIds::verifier([SECRET]).expect("key"),
+        seen.clone(),
+    )
+    .handler(on_any_message);
+    let outcome = dispatcher
+        .dispatch(signed(BODY), Bytes::from_static(BODY))
+        .await;
+    assert!(matches!(outcome, Outcome::Handled { .. }), "{outcome:?}");
+    // A captured delivery sent again with its hex signature re-cased: still valid, and
+    // still a copy of the handled one.
+    let mut headers = signed(BODY);
+    let upper = STREAM_SIGNATURE
+        .sign(SECRET.as_bytes(), BODY)
+        .to_ascii_uppercase();
+    headers.insert(
+        "X-Signature",
+        HeaderValue::from_str(&upper).expect("hex is a valid header"),
+    );
+    let outcome = dispatcher.dispatch(headers, Bytes::from_static(BODY)).await;
+    assert!(matches!(outcome, Outcome::Duplicate { .. }), "{outcome:?}");
+    assert_eq!(seen.0.lock().expect("seen").len(), 1);
+}

@@ -76,7 +76,7 @@ pub trait Provider: Send + Sync + Sized + 'static {
         let envelope = read_envelope::<Self>(text)?;
         Ok(VerifiedDelivery {
             event_name: envelope.event,
-            delivery_id: delivery_id::<Self>(headers, signature, envelope.delivery_id),
+            delivery_id: delivery_id::<Self>(headers, scheme, signature, envelope.delivery_id),
             scheme,
             body: text,
             provider: PhantomData,
@@ -101,9 +101,10 @@ pub(crate) fn read_envelope<P: Provider>(
 }
 
 /// The id of a delivery, from where `P` puts it; `from_body` is the body's id field when
-/// it was read.
+/// it was read, `signature` the header value that `scheme` verified.
 pub(crate) fn delivery_id<'a, P: Provider>(
     headers: &'a HeaderMap,
+    scheme: SignatureScheme,
     signature: &'a HeaderValue,
     from_body: Option<Cow<'a, str>>,
 ) -> Option<Cow<'a, str>> {
@@ -111,7 +112,7 @@ pub(crate) fn delivery_id<'a, P: Provider>(
         DeliveryIdSource::None => None,
         DeliveryIdSource::BodyField(_) => from_body,
         DeliveryIdSource::Header(name) => header_text(headers, name),
-        DeliveryIdSource::Signature => signature.to_str().ok().map(Cow::Borrowed),
+        DeliveryIdSource::Signature => signature.to_str().ok().map(|text| scheme.canonical(text)),
     }
 }
 

@@ -99,6 +99,19 @@ impl SignatureScheme {
         format!("{}{encoded}", self.prefix)
     }
 
+    /// A header value of this scheme written one way per tag: a hex tag, accepted in
+    /// either case, in lower case. Where the signature is the delivery's id, copies of a
+    /// delivery whose signature was re-cased then share one id, and one deduplication key.
+    pub(crate) fn canonical<'a>(&self, value: &'a str) -> std::borrow::Cow<'a, str> {
+        let encoded = value.strip_prefix(self.prefix).unwrap_or(value).as_bytes();
+        let hex = self.encoding.of(encoded, self.algorithm.tag_len()) == Encoding::Hex;
+        if hex && value.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(value.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(value)
+        }
+    }
+
     /// Decodes a header value into the tag bytes, checking prefix, encoding and length.
     /// A value of the expected length is decoded on the stack; others take the slow path,
     /// which only decides which error to report.

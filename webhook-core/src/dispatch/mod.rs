@@ -668,7 +668,7 @@ impl<P: Provider, S: Send + Sync + 'static> Dispatcher<P, S> {
                 .and_then(|text| crate::envelope::find_string(text, field)),
             _ => None,
         };
-        let id = crate::provider::delivery_id::<P>(headers, signature, from_body);
+        let id = crate::provider::delivery_id::<P>(headers, scheme, signature, from_body);
         // Keyed by the body: without an event name an id does not tell deliveries apart
         // (Amity gives several events one requestId).
         let key = DeliveryKey::new(P::NAME, None, UNREADABLE_EVENT, body);
