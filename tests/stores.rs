@@ -197,3 +197,24 @@ mod sqlite {
         assert!(err.to_string().contains("inbox.db"), "{err}");
     }
 }
+
+#[test]
+fn the_redis_stores_command_hint_never_holds_its_url() {
+    use webhook_core::store::cli_command;
+    use webhook_core::store::redis::RedisStore;
+
+    let store = RedisStore::new("redis://:hunter2-password@127.0.0.1:1/3")
+        .expect("a Redis URL")
+        .with_prefix("team a:");
+    let hint = cli_command(&store, "inbox replay 7").expect("another process can open it");
+    assert!(!hint.contains("hunter2") && !hint.contains("redis://"), "{hint}");
+    assert_eq!(
+        hint,
+        "`webhook-cli inbox replay 7 --redis-prefix='team a:'` (with the server's REDIS_URL set)"
+    );
+    let plain = RedisStore::new("redis://127.0.0.1:1/").expect("a Redis URL");
+    assert_eq!(
+        cli_command(&plain, "inbox list").as_deref(),
+        Some("`webhook-cli inbox list` (with the server's REDIS_URL set)")
+    );
+}

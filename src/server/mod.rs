@@ -369,11 +369,18 @@ fn print_sample_commands(
         }
     }
     // The store's own arguments: quoted as a shell needs, a Redis URL never in clear.
-    let store_args = inbox.and_then(|inbox| inbox.store().cli_args());
-    if let Some(args) = store_args {
+    if let Some(store) = inbox.map(Inbox::store)
+        && let Some(args) = store.cli_args()
+    {
         let list = format!("cargo run -q -p webhook-cli -- inbox list {args}");
+        let needs = if store.kind() == "redis" {
+            "  (with the server's REDIS_URL set)"
+        } else {
+            ""
+        };
         println!(
-            "See what the server recorded (dead letters, retries) while it runs:\n\n  {list}\n"
+            "See what the server recorded (dead letters, retries) while it runs:\n\n  {}{needs}\n",
+            list.trim_end()
         );
     }
     Ok(())

@@ -24,8 +24,13 @@ pub(crate) struct StoreArgs {
     /// it.
     #[arg(long, global = true, value_name = "URL")]
     redis: Option<String>,
-    /// The Redis key prefix the server uses.
-    #[arg(long, global = true, default_value = "webhook:")]
+    /// The Redis key prefix the server uses (its `WEBHOOK_REDIS_PREFIX`).
+    #[arg(
+        long,
+        global = true,
+        env = "WEBHOOK_REDIS_PREFIX",
+        default_value = "webhook:"
+    )]
     redis_prefix: String,
 }
 
@@ -42,8 +47,12 @@ pub(crate) enum Command {
         /// Only this provider (`talkplus`, `amity`).
         #[arg(long)]
         provider: Option<String>,
-        /// At most this many.
-        #[arg(long, default_value_t = Filter::DEFAULT_LIMIT)]
+        /// At most this many (1 or more).
+        #[arg(
+            long,
+            default_value_t = Filter::DEFAULT_LIMIT,
+            value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+        )]
         limit: usize,
     },
     /// Show one delivery: its facts, its last error and its body.
@@ -113,7 +122,7 @@ fn open(args: &StoreArgs) -> Result<Arc<dyn Store>, String> {
                 ));
             }
             Ok(Arc::new(
-                SqliteStore::open(path).map_err(|err| err.to_string())?,
+                SqliteStore::open_existing(path).map_err(|err| err.to_string())?,
             ))
         }
         (None, Some(url)) => Ok(Arc::new(

@@ -76,8 +76,11 @@ enum Command {
         scheme: Option<Scheme>,
         /// Keep the sample's Amity `requestId` instead of a fresh one, to replay a retry
         /// (a deduplicating server then acknowledges it without running handlers).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "body")]
         same_request_id: bool,
+        /// Seconds to wait for the connection and the whole answer.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
     },
     /// List the events this tool knows and whether each has a documented sample.
     List,
@@ -210,6 +213,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             scheme,
         } => {
             let schemes = provider.schemes(scheme)?;
+            refuse_empty(&key)?;
             let body = read_body(&body)?;
             for scheme in schemes {
                 outln!("{}: {}", scheme.header, scheme.sign(key.as_bytes(), &body));
@@ -224,10 +228,17 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             body,
             scheme,
             same_request_id,
+            timeout,
         } => {
             let schemes = provider.schemes(scheme)?;
+            refuse_empty(&key)?;
             let body = match (&body, &event) {
-                (Some(path), _) => read_body(path)?,
+                (Some(_), Some(event)) => {
+                    return Err(format!(
+                        "give either an event name (`{event}`, to send its sample) or --body, not both"
+                    ));
+                }
+                (Some(path), None) => read_body(path)?,
                 (None, Some(event)) => {
                     let sample = body_for(provider.name(), event).ok_or_else(|| {
                         format!(
@@ -244,17 +255,24 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 }
                 (None, None) => return Err("give an event name or --body".to_owned()),
             };
-            let mut request = reqwest::Client::new()
-                .post(&url)
-                .header("content-type", "application/json");
+            let client = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(timeout))
+                .build()
+                .map_err(|err| format!("cannot make an HTTP client: {}", with_causes(&err)))?;
+            let mut request = client.post(&url).header("content-type", "application/json");
             for scheme in schemes {
                 request = request.header(scheme.header, scheme.sign(key.as_bytes(), &body));
             }
-            let response = request
-                .body(body)
-                .send()
-                .await
-                .map_err(|err| format!("could not post to {url}: {err}"))?;
+            let response = request.body(body).send().await.map_err(|err| {
+                let hint = if !url.starts_with("http://") && !url.starts_with("https://") {
+                    " (a URL starts with http://)"
+                } else if url.starts_with("https://") {
+                    " (this tool speaks plain HTTP only, for local servers)"
+                } else {
+                    ""
+                };
+                format!("could not post to {url}: {}{hint}", with_causes(&err))
+            })?;
             let status = response.status();
             let reply = response.text().await.unwrap_or_default();
             outln!("{status}");
@@ -266,6 +284,30 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// An error and its causes, one after the other: reqwest's own message names only the
+/// step that failed ("error sending request"), its causes say why.
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
+/// An empty key signs with nothing: a `WEBHOOK_KEY=` left empty by mistake.
+fn refuse_empty(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err(
+            "the key is empty: set WEBHOOK_KEY (or --key) to the App API Key or webhook secret"
+                .to_owned(),
+        );
+    }
+    Ok(())
 }
 
 /// The sample with a `requestId` no other send has used.

@@ -432,3 +432,47 @@ fn the_replay_hint_of_the_logs_runs_as_printed() {
     );
     assert!(stdout.contains("pending again"), "{stdout}");
 }
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_as_it_was() {
+    let dir = dir("not-a-store");
+    let empty = dir.join("empty.db");
+    std::fs::write(&empty, b"").expect("an empty file");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, b"not a database at all, long enough to be read as a header by sqlite: 0123456789012345678901234567890123456789").expect("a text file");
+    for (path, reason) in [
+        (&empty, "is not a webhook store"),
+        (&text, "not a database"),
+    ] {
+        let before = std::fs::read(path).expect("read");
+        let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+            .args(["inbox", "list", "--store"])
+            .arg(path)
+            .env_remove("REDIS_URL")
+            .output()
+            .expect("run webhook-cli");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert!(stderr.contains(reason), "{}: {stderr}", path.display());
+        assert_eq!(
+            std::fs::read(path).expect("read"),
+            before,
+            "{} changed",
+            path.display()
+        );
+    }
+    // A limit of nothing is refused rather than read as the default.
+    let store = store_with_dead_letters(&dir, 1);
+    let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+        .args(["inbox", "list", "--limit", "0", "--store"])
+        .arg(&store)
+        .env_remove("REDIS_URL")
+        .output()
+        .expect("run webhook-cli");
+    assert_eq!(output.status.code(), Some(2));
+}

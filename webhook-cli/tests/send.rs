@@ -282,3 +282,94 @@ fn a_scheme_for_talkplus_is_refused_before_anything_is_sent() {
         );
     }
 }
+
+/// Runs the CLI with `arguments` and no input; returns its exit code and standard error.
+fn refused(arguments: &[&str]) -> (Option<i32>, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+        .args(arguments)
+        .env_remove("WEBHOOK_KEY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run the CLI");
+    assert!(output.stdout.is_empty(), "{arguments:?} printed output");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_empty_key_or_an_event_with_a_body_is_refused_before_anything_is_sent() {
+    let url = "http://127.0.0.1:9/";
+    for (arguments, reason) in [
+        (
+            &[
+                "send",
+                "talkplus",
+                "member_banned",
+                "--url",
+                url,
+                "--key",
+                "",
+            ][..],
+            "the key is empty",
+        ),
+        (
+            &["sign", "talkplus", "--body", "-", "--key", ""][..],
+            "the key is empty",
+        ),
+        (
+            &[
+                "send",
+                "talkplus",
+                "member_banned",
+                "--body",
+                "-",
+                "--url",
+                url,
+                "--key",
+                "k",
+            ][..],
+            "not both",
+        ),
+    ] {
+        let (code, stderr) = refused(arguments);
+        assert_eq!(code, Some(2), "{arguments:?}: {stderr}");
+        assert!(stderr.contains(reason), "{arguments:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_with_the_reason() {
+    // Accepts connections and reads nothing: the send waits for an answer that never comes.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}/", listener.local_addr().expect("address"));
+    let started = std::time::Instant::now();
+    let (code, stderr) = refused(&[
+        "send",
+        "talkplus",
+        "member_banned",
+        "--url",
+        &url,
+        "--key",
+        "k",
+        "--timeout",
+        "1",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("timed out"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    drop(listener);
+    // Nobody listening: the cause is named, not only "error sending request".
+    let (code, stderr) = refused(&[
+        "send",
+        "talkplus",
+        "member_banned",
+        "--url",
+        &url,
+        "--key",
+        "k",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.to_lowercase().contains("refused"), "{stderr}");
+}

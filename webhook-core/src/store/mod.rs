@@ -111,10 +111,30 @@ impl fmt::Display for DeliveryKey {
 
 /// What a log line says to run a dead letter again.
 pub(crate) fn replay_hint(store: &dyn Store, id: u64) -> String {
-    match store.cli_args() {
-        Some(args) => format!("`webhook-cli inbox replay {id} {args}` runs it again"),
+    match cli_command(store, &format!("inbox replay {id}")) {
+        Some(command) => format!("{command} runs it again"),
         None => format!("the inbox page or `Inbox::replay({id})` runs it again (kept in memory)"),
     }
+}
+
+/// The `webhook-cli` command that runs `command` (`inbox list`) on `store` from another
+/// process, quoted as a shell needs, with what it needs from the environment; `None`
+/// when no other process can open the store.
+#[must_use]
+pub fn cli_command(store: &dyn Store, command: &str) -> Option<String> {
+    let args = store.cli_args()?;
+    let line = if args.is_empty() {
+        format!("`webhook-cli {command}`")
+    } else {
+        format!("`webhook-cli {command} {args}`")
+    };
+    // The Redis store's URL may carry a password: the tool reads it from the environment,
+    // as the server does, rather than from a command line every user can see.
+    Some(if store.kind() == "redis" {
+        format!("{line} (with the server's REDIS_URL set)")
+    } else {
+        line
+    })
 }
 
 /// A path as one shell word: as it is when nothing in it needs quoting, else in single
@@ -519,7 +539,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// The `webhook-cli inbox` arguments that open this store from another process, for
     /// the hints in logs (`--store PATH`); `None` when no other process can (in memory).
-    /// Never holds a secret: a Redis URL is written `"$REDIS_URL"`.
+    /// Never holds a secret: the Redis store gives none for its URL, which the tool reads
+    /// from `REDIS_URL` (see [`cli_command`]).
     fn cli_args(&self) -> Option<String> {
         None
     }

@@ -531,13 +531,13 @@ impl Store for RedisStore {
     }
 
     fn cli_args(&self) -> Option<String> {
-        // The URL may carry a password: named, not written.
-        let prefix = if self.prefix == Self::DEFAULT_PREFIX {
+        // The URL may carry a password: the tool reads it from `REDIS_URL`, never from a
+        // command line that every user of the machine can read.
+        Some(if self.prefix == Self::DEFAULT_PREFIX {
             String::new()
         } else {
-            format!(" --redis-prefix={}", super::shell_word(&self.prefix))
-        };
-        Some(format!("--redis \"$REDIS_URL\"{prefix}"))
+            format!("--redis-prefix={}", super::shell_word(&self.prefix))
+        })
     }
 
     fn claim<'a>(

@@ -167,6 +167,59 @@ impl SqliteStore {
             )));
         }
         connection.execute_batch(SCHEMA).map_err(in_file)?;
+        Self::serve(connection, path, done_for)
+    }
+
+    /// Opens the store a server made at `path`, from another process (the command line):
+    /// a file that is not such a store, or is of a newer version, is refused before
+    /// anything in it changes, and an older store is used as it is, not upgraded (its
+    /// server may still be running).
+    ///
+    /// # Errors
+    /// When the file cannot be opened or is not a store this version reads.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_owned();
+        let in_file = |err: rusqlite::Error| StoreError(format!("{}: {err}", path.display()));
+        let connection = Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|err| StoreError(format!("cannot open {}: {err}", path.display())))?;
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(in_file)?;
+        let has_table: bool = connection
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries')",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(in_file)?;
+        if version == 0 || !has_table {
+            return Err(StoreError(format!(
+                "{} is not a webhook store: give the server's WEBHOOK_STORE file",
+                path.display()
+            )));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError(format!(
+                "{} was written by a newer version (schema {version})",
+                path.display()
+            )));
+        }
+        // The server set the file to WAL mode; this connection only needs to wait its turn.
+        connection
+            .execute_batch("PRAGMA busy_timeout = 5000;")
+            .map_err(in_file)?;
+        Self::serve(connection, path, Retention::DURABLE.done_for)
+    }
+
+    /// Starts the store's thread on `connection`.
+    fn serve(
+        connection: Connection,
+        path: PathBuf,
+        done_for: Duration,
+    ) -> Result<Self, StoreError> {
         let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("webhook-sqlite".to_owned())
