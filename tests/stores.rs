@@ -207,7 +207,10 @@ fn the_redis_stores_command_hint_never_holds_its_url() {
         .expect("a Redis URL")
         .with_prefix("team a:");
     let hint = cli_command(&store, "inbox replay 7").expect("another process can open it");
-    assert!(!hint.contains("hunter2") && !hint.contains("redis://"), "{hint}");
+    assert!(
+        !hint.contains("hunter2") && !hint.contains("redis://"),
+        "{hint}"
+    );
     assert_eq!(
         hint,
         "`webhook-cli inbox replay 7 --redis-prefix='team a:'` (with the server's REDIS_URL set)"
@@ -215,6 +218,6 @@ fn the_redis_stores_command_hint_never_holds_its_url() {
     let plain = RedisStore::new("redis://127.0.0.1:1/").expect("a Redis URL");
     assert_eq!(
         cli_command(&plain, "inbox list").as_deref(),
-        Some("`webhook-cli inbox list` (with the server's REDIS_URL set)")
+        Some("`webhook-cli inbox list --redis-prefix=webhook:` (with the server's REDIS_URL set)")
     );
 }

@@ -373,14 +373,14 @@ fn print_sample_commands(
         && let Some(args) = store.cli_args()
     {
         let list = format!("cargo run -q -p webhook-cli -- inbox list {args}");
+        // A shell comment: the line still runs as pasted.
         let needs = if store.kind() == "redis" {
-            "  (with the server's REDIS_URL set)"
+            "   # reads REDIS_URL, as the server does"
         } else {
             ""
         };
         println!(
-            "See what the server recorded (dead letters, retries) while it runs:\n\n  {}{needs}\n",
-            list.trim_end()
+            "See what the server recorded (dead letters, retries) while it runs:\n\n  {list}{needs}\n"
         );
     }
     Ok(())

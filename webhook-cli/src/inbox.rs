@@ -24,14 +24,11 @@ pub(crate) struct StoreArgs {
     /// it.
     #[arg(long, global = true, value_name = "URL")]
     redis: Option<String>,
-    /// The Redis key prefix the server uses (its `WEBHOOK_REDIS_PREFIX`).
-    #[arg(
-        long,
-        global = true,
-        env = "WEBHOOK_REDIS_PREFIX",
-        default_value = "webhook:"
-    )]
-    redis_prefix: String,
+    /// The Redis key prefix the server uses: its `WEBHOOK_REDIS_PREFIX`, read from the
+    /// environment when not given, `webhook:` when that is unset or blank (as the server
+    /// reads it).
+    #[arg(long, global = true)]
+    redis_prefix: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -125,11 +122,19 @@ fn open(args: &StoreArgs) -> Result<Arc<dyn Store>, String> {
                 SqliteStore::open_existing(path).map_err(|err| err.to_string())?,
             ))
         }
-        (None, Some(url)) => Ok(Arc::new(
-            RedisStore::new(url)
-                .map_err(|err| err.to_string())?
-                .with_prefix(&args.redis_prefix),
-        )),
+        (None, Some(url)) => {
+            let prefix = args
+                .redis_prefix
+                .clone()
+                .or_else(|| std::env::var("WEBHOOK_REDIS_PREFIX").ok())
+                .filter(|prefix| !prefix.trim().is_empty())
+                .unwrap_or_else(|| RedisStore::DEFAULT_PREFIX.to_owned());
+            Ok(Arc::new(
+                RedisStore::new(url)
+                    .map_err(|err| err.to_string())?
+                    .with_prefix(prefix),
+            ))
+        }
         (None, None) => Err("give --store PATH or --redis URL".to_owned()),
     }
 }

@@ -274,7 +274,12 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 format!("could not post to {url}: {}{hint}", with_causes(&err))
             })?;
             let status = response.status();
-            let reply = response.text().await.unwrap_or_default();
+            let reply = response.text().await.map_err(|err| {
+                format!(
+                    "{status}, but its answer could not be read: {}",
+                    with_causes(&err)
+                )
+            })?;
             outln!("{status}");
             out!("{reply}");
             Ok(if status.is_success() {

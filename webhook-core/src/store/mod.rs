@@ -123,11 +123,7 @@ pub(crate) fn replay_hint(store: &dyn Store, id: u64) -> String {
 #[must_use]
 pub fn cli_command(store: &dyn Store, command: &str) -> Option<String> {
     let args = store.cli_args()?;
-    let line = if args.is_empty() {
-        format!("`webhook-cli {command}`")
-    } else {
-        format!("`webhook-cli {command} {args}`")
-    };
+    let line = format!("`webhook-cli {command} {args}`");
     // The Redis store's URL may carry a password: the tool reads it from the environment,
     // as the server does, rather than from a command line every user can see.
     Some(if store.kind() == "redis" {

@@ -532,12 +532,12 @@ impl Store for RedisStore {
 
     fn cli_args(&self) -> Option<String> {
         // The URL may carry a password: the tool reads it from `REDIS_URL`, never from a
-        // command line that every user of the machine can read.
-        Some(if self.prefix == Self::DEFAULT_PREFIX {
-            String::new()
-        } else {
-            format!("--redis-prefix={}", super::shell_word(&self.prefix))
-        })
+        // command line that every user of the machine can read. The prefix is always
+        // written, so that one left in the reader's environment does not count.
+        Some(format!(
+            "--redis-prefix={}",
+            super::shell_word(&self.prefix)
+        ))
     }
 
     fn claim<'a>(
