@@ -17,8 +17,17 @@ use webhook_examples::server::{self, Config};
 /// The example server with `read_timeout`, on a free loopback port; it stops when the
 /// test's runtime does.
 async fn example_server(read_timeout: Duration) -> (SocketAddr, Config) {
+    example_server_with_handler_delay(read_timeout, Duration::ZERO).await
+}
+
+/// The same, its demo handlers sleeping `delay` first.
+async fn example_server_with_handler_delay(
+    read_timeout: Duration,
+    delay: Duration,
+) -> (SocketAddr, Config) {
     let mut config = Config::demo(([127, 0, 0, 1], 0).into());
     config.read_timeout = read_timeout;
+    config.demo.delay = delay;
     let router = server::app(&config).expect("demo configuration");
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
@@ -228,4 +237,48 @@ async fn routes_served_this_way_read_the_peer_address() {
     let reply = String::from_utf8(read_until_closed(stream).await).expect("text");
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.ends_with(&local.to_string()), "{reply}");
+}
+
+#[tokio::test]
+async fn a_client_that_closes_its_sending_side_still_gets_its_answer() {
+    // The handler takes a while, so the client's end of sending comes before the answer.
+    let (addr, config) =
+        example_server_with_handler_delay(Duration::from_secs(5), Duration::from_millis(300)).await;
+    let key = config.talkplus_api_key.value.as_bytes();
+    let body = banned("half-closed");
+    let request = format!(
+        "POST /webhooks/talkplus HTTP/1.1\r\nhost: {addr}\r\nx-talkplus-signature: {}\r\ncontent-length: {}\r\n\r\n{body}",
+        talkplus::SIGNATURE.sign(key, body.as_bytes()),
+        body.len()
+    );
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    // Done sending; still reading.
+    stream.shutdown().await.expect("half-close");
+    let reply = tokio::time::timeout(Duration::from_secs(5), read_until_closed(stream))
+        .await
+        .expect("answered before the timeout");
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.ends_with("handled\n"), "{reply}");
+}
+
+#[tokio::test]
+async fn a_body_in_one_byte_chunks_is_read_whole() {
+    let (addr, config) = example_server(Duration::from_secs(5)).await;
+    let key = config.talkplus_api_key.value.as_bytes();
+    let body = banned("one-byte-chunks");
+    let mut request = format!(
+        "POST /webhooks/talkplus HTTP/1.1\r\nhost: {addr}\r\nx-talkplus-signature: {}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        talkplus::SIGNATURE.sign(key, body.as_bytes()),
+    );
+    for byte in body.chars() {
+        request.push_str(&format!("1\r\n{byte}\r\n"));
+    }
+    request.push_str("0\r\n\r\n");
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let reply = String::from_utf8_lossy(&read_until_closed(stream).await).into_owned();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.ends_with("handled\n"), "{reply}");
 }

@@ -104,7 +104,12 @@ impl App {
             .route("/metrics", axum::routing::get(render_metrics));
         let mut health = webhook_axum::Health::new();
         if let Some(inbox) = &inbox {
-            health = health.inbox(inbox);
+            // Inline mode handles deliveries while the store is away (the dispatchers'
+            // default `OnStoreError::Process`); inbox mode answers 503 without it.
+            health = match config.mode {
+                Mode::Inline => health.optional_store(Arc::clone(inbox.store())),
+                Mode::Inbox => health.inbox(inbox),
+            };
             if let Some(token) = &config.inbox_token {
                 let page = webhook_axum::InboxPage::new(inbox, token.clone());
                 router = router.nest(INBOX_PAGE_PATH, page.router());

@@ -15,14 +15,21 @@
 //! | route | 200 | 503 |
 //! |---|---|---|
 //! | `/healthz` | the process serves requests | — |
-//! | `/readyz` | every store answered within the timeout (1 s by default) and no inbox is over its limit of unsettled deliveries | a store did not answer, or an inbox is full or shutting down: the reply says which |
+//! | `/readyz` | every required store answered within the timeout (1 s by default) and no inbox is over its limit of unsettled deliveries | a required store did not answer, or an inbox is full or shutting down: the reply says which |
+//!
+//! A store added with [`Health::optional_store`] is checked and reported, but its failure
+//! leaves the process ready: the store of inline-mode dispatchers that go on handling
+//! deliveries without it ([`OnStoreError::Process`](webhook_core::OnStoreError::Process),
+//! the default). Taking every instance out of the load balancer while a shared store is
+//! away would lose those deliveries instead of only their deduplication.
 //!
 //! The replies are plain text, one line per check: the store's kind and, when it failed,
-//! its error.
+//! its error. The checks run at most once a second, one at a time, whoever asks: a flood of
+//! probes cannot become a flood of store queries in front of the deliveries.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -32,9 +39,16 @@ use webhook_core::{Inbox, Store};
 /// The health routes and what `/readyz` checks.
 #[derive(Clone, Default)]
 pub struct Health {
-    stores: Vec<Arc<dyn Store>>,
+    stores: Vec<Checked>,
     inboxes: Vec<Inbox>,
     timeout: Option<Duration>,
+}
+
+/// A store `/readyz` checks, and whether readiness needs it.
+#[derive(Clone)]
+struct Checked {
+    store: Arc<dyn Store>,
+    required: bool,
 }
 
 /// What `/readyz` found.
@@ -58,23 +72,37 @@ impl Health {
 
     /// Makes `/readyz` check that `store` answers (it counts the unsettled deliveries).
     #[must_use]
-    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
-        self.stores.push(store);
-        self
+    pub fn store(self, store: Arc<dyn Store>) -> Self {
+        self.checking(store, true)
+    }
+
+    /// Makes `/readyz` report whether `store` answers, staying ready when it does not:
+    /// for the store of inline-mode dispatchers that handle deliveries without it while
+    /// it is away (see the module docs).
+    #[must_use]
+    pub fn optional_store(self, store: Arc<dyn Store>) -> Self {
+        self.checking(store, false)
     }
 
     /// Makes `/readyz` check that `inbox` is accepting deliveries (below its limit of
-    /// unsettled ones, not shutting down). Its store is checked too.
+    /// unsettled ones, not shutting down). Its store is checked too, and required.
     #[must_use]
     pub fn inbox(mut self, inbox: &Inbox) -> Self {
-        if !self
-            .stores
-            .iter()
-            .any(|store| Arc::ptr_eq(store, inbox.store()))
-        {
-            self.stores.push(Arc::clone(inbox.store()));
-        }
+        self = self.checking(Arc::clone(inbox.store()), true);
         self.inboxes.push(inbox.clone());
+        self
+    }
+
+    /// Adds `store` to the checks once; required if any use of it requires it.
+    fn checking(mut self, store: Arc<dyn Store>, required: bool) -> Self {
+        match self
+            .stores
+            .iter_mut()
+            .find(|checked| Arc::ptr_eq(&checked.store, &store))
+        {
+            Some(checked) => checked.required |= required,
+            None => self.stores.push(Checked { store, required }),
+        }
         self
     }
 
@@ -85,28 +113,45 @@ impl Health {
         self
     }
 
+    /// `/readyz`'s answer: the last checks when they ran within the last second, else new
+    /// ones. One probe at a time checks; the others wait for its answer.
+    async fn check_at_most_every_second(
+        &self,
+        last: &tokio::sync::Mutex<Option<(Instant, Readiness)>>,
+    ) -> Readiness {
+        let mut last = last.lock().await;
+        if let Some((at, readiness)) = &*last
+            && at.elapsed() < Duration::from_secs(1)
+        {
+            return readiness.clone();
+        }
+        let readiness = self.check().await;
+        *last = Some((Instant::now(), readiness.clone()));
+        readiness
+    }
+
     /// Runs `/readyz`'s checks.
     pub async fn check(&self) -> Readiness {
         let timeout = self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT);
         let mut ready = true;
         let mut checks = Vec::new();
-        for store in &self.stores {
+        for Checked { store, required } in &self.stores {
             let kind = store.kind();
-            match tokio::time::timeout(timeout, store.unsettled()).await {
+            let failed = match tokio::time::timeout(timeout, store.unsettled()).await {
                 Ok(Ok(unsettled)) => {
-                    checks.push(format!("store {kind}: ok ({unsettled} unsettled)"))
+                    checks.push(format!("store {kind}: ok ({unsettled} unsettled)"));
+                    continue;
                 }
-                Ok(Err(err)) => {
-                    ready = false;
-                    checks.push(format!("store {kind}: unreachable: {err}"));
-                }
-                Err(_) => {
-                    ready = false;
-                    checks.push(format!(
-                        "store {kind}: no answer within {} ms",
-                        timeout.as_millis()
-                    ));
-                }
+                Ok(Err(err)) => format!("store {kind}: unreachable: {err}"),
+                Err(_) => format!("store {kind}: no answer within {} ms", timeout.as_millis()),
+            };
+            if *required {
+                ready = false;
+                checks.push(failed);
+            } else {
+                checks.push(format!(
+                    "{failed} (not required: deliveries are handled without it)"
+                ));
             }
         }
         for inbox in &self.inboxes {
@@ -129,14 +174,15 @@ impl Health {
     /// `GET /healthz` and `GET /readyz`, to merge into the application's router.
     pub fn router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
         let health = Arc::new(self);
+        let last: Arc<tokio::sync::Mutex<Option<(Instant, Readiness)>>> = Arc::default();
         Router::new()
             .route("/healthz", get(|| async { (StatusCode::OK, "ok\n") }))
             .route(
                 "/readyz",
                 get(move || {
-                    let health = Arc::clone(&health);
+                    let (health, last) = (Arc::clone(&health), Arc::clone(&last));
                     async move {
-                        let readiness = health.check().await;
+                        let readiness = health.check_at_most_every_second(&last).await;
                         let mut reply = String::from(if readiness.ready {
                             "ready\n"
                         } else {
@@ -167,7 +213,11 @@ impl Health {
 
 impl std::fmt::Debug for Health {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let stores: Vec<&str> = self.stores.iter().map(|store| store.kind()).collect();
+        let stores: Vec<&str> = self
+            .stores
+            .iter()
+            .map(|checked| checked.store.kind())
+            .collect();
         f.debug_struct("Health")
             .field("stores", &stores)
             .field("inboxes", &self.inboxes.len())

@@ -77,6 +77,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use tracing::Instrument as _;
 use webhook_core::{Dispatcher, Inbox, Outcome, Provider};
@@ -204,19 +205,9 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
         }
         // Bounded in time as well as size: a client that stops sending midway would
         // otherwise hold this task, its buffer and its connection for as long as it likes.
-        let collected = tokio::time::timeout(
-            self.read_timeout,
-            Limited::new(body, self.body_limit).collect(),
-        )
-        .await
-        .map_err(|_| ReadError::TimedOut)?;
-        let body = match collected {
-            Ok(collected) => collected.to_bytes(),
-            Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
-                return Err(ReadError::TooLarge);
-            }
-            Err(err) => return Err(ReadError::Broken(err.to_string())),
-        };
+        let body = tokio::time::timeout(self.read_timeout, read_body(body, self.body_limit))
+            .await
+            .map_err(|_| ReadError::TimedOut)??;
         let webhook = Arc::clone(self);
         let span = tracing::Span::current();
         let mut work: Pin<Box<dyn Future<Output = Outcome> + Send>> = Box::pin(
@@ -249,6 +240,41 @@ impl<P: Provider, S: Send + Sync + 'static> Webhook<P, S> {
             .await
             .unwrap_or_else(|err| dispatch_panicked(&err.to_string())))
     }
+}
+
+/// Reads a whole body of at most `limit` bytes. A body that comes in one piece (sent with
+/// its length) is kept as it came; one in several pieces is copied into one buffer as
+/// they arrive, so that a body sent as many tiny chunks costs about its length, not a
+/// buffer for each chunk.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, ReadError> {
+    let mut body = Limited::new(body, limit);
+    let mut first: Option<Bytes> = None;
+    let mut joined = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|err| {
+            if err.downcast_ref::<LengthLimitError>().is_some() {
+                ReadError::TooLarge
+            } else {
+                ReadError::Broken(err.to_string())
+            }
+        })?;
+        // Trailers carry nothing that is signed.
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if data.is_empty() {
+            continue;
+        }
+        if first.is_none() && joined.is_empty() {
+            first = Some(data);
+            continue;
+        }
+        if let Some(first) = first.take() {
+            joined.extend_from_slice(&first);
+        }
+        joined.extend_from_slice(&data);
+    }
+    Ok(first.unwrap_or_else(|| joined.freeze()))
 }
 
 /// The outcome of a dispatch that panicked outside the handlers (a bug of ours): 500, so

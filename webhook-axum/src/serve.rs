@@ -54,7 +54,10 @@ pub async fn serve(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(read_timeout);
+        .header_read_timeout(read_timeout)
+        // A client may close its sending side once its request is out and still wait for
+        // the answer; without this, hyper drops such a request unanswered, unhandled.
+        .half_close(true);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
