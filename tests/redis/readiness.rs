@@ -73,6 +73,13 @@ fn readiness_follows_redis_in_inbox_mode_and_reports_it_in_inline_mode() {
     // Inbox mode cannot take deliveries without its store: out of the load balancer.
     let reply = readiness_becomes(&inbox, 503);
     assert!(reply.starts_with("not ready\nstore redis: "), "{reply}");
+    // Why is for the log, not for anyone who asks.
+    assert!(reply.contains("the server's log says why"), "{reply}");
+    assert!(
+        inbox.log().contains("readiness: the store does not answer"),
+        "{}",
+        inbox.log()
+    );
     assert_eq!(get(&inbox, "/healthz").0, 200, "the process itself is up");
     // Inline mode goes on handling deliveries without it: ready, and says so.
     let reply = readiness_becomes_with(&inline, 200, "not required");

@@ -23,8 +23,8 @@
 //! the default). Taking every instance out of the load balancer while a shared store is
 //! away would lose those deliveries instead of only their deduplication.
 //!
-//! The replies are plain text, one line per check: the store's kind and, when it failed,
-//! its error. The checks run at most once a second, one at a time, whoever asks: a flood of
+//! The replies are plain text, one line per check: the store's kind and whether it
+//! answered (why not is logged, not answered: an error may name a file or a host). The checks run at most once a second, one at a time, whoever asks: a flood of
 //! probes cannot become a flood of store queries in front of the deliveries.
 
 use std::fmt::Write as _;
@@ -142,7 +142,18 @@ impl Health {
                     checks.push(format!("store {kind}: ok ({unsettled} unsettled)"));
                     continue;
                 }
-                Ok(Err(err)) => format!("store {kind}: unreachable: {err}"),
+                Ok(Err(err)) => {
+                    // The error may name a file or a host: logged, not answered to anyone
+                    // who asks.
+                    crate::log_limit::refused!(
+                        crate::log_limit::Refusal::StoreUnreachable,
+                        warn,
+                        error = %err,
+                        store = kind,
+                        "readiness: the store does not answer"
+                    );
+                    format!("store {kind}: unreachable (the server's log says why)")
+                }
                 Err(_) => format!("store {kind}: no answer within {} ms", timeout.as_millis()),
             };
             if *required {

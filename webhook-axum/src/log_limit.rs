@@ -27,10 +27,12 @@ pub(crate) enum Refusal {
     NotReady,
     /// A connection closed by [`crate::serve`] before its first request's headers came.
     NoHeaders,
+    /// A store that `/readyz` found unreachable, with the reason its reply leaves out.
+    StoreUnreachable,
 }
 
 impl Refusal {
-    const COUNT: usize = 9;
+    const COUNT: usize = 10;
 
     fn index(self) -> usize {
         self as usize

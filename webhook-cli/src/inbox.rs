@@ -171,16 +171,26 @@ pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, 
         Command::Replay { id: Some(id), .. } => {
             if store.replay(id).await.map_err(failed)? {
                 outln!("delivery {id} is pending again; the server's workers will run it");
-                Ok(ExitCode::SUCCESS)
-            } else {
-                Err(format!(
-                    "delivery {id} is not a dead letter (see `inbox show {id}`)"
-                ))
+                return Ok(ExitCode::SUCCESS);
+            }
+            match store.get(id).await.map_err(failed)? {
+                Some(record) => Err(format!(
+                    "delivery {id} is {}, not a dead letter: only dead letters are replayed",
+                    record.state
+                )),
+                None => Err(format!(
+                    "no delivery {id} in this store (pruned, purged, or another store?)"
+                )),
             }
         }
         Command::Replay { id: None, .. } => {
             let replayed = store.replay_dead().await.map_err(failed)?;
-            outln!("{replayed} dead letters are pending again");
+            let letters = if replayed == 1 {
+                "dead letter is"
+            } else {
+                "dead letters are"
+            };
+            outln!("{replayed} {letters} pending again");
             Ok(ExitCode::SUCCESS)
         }
         Command::Purge { which } => {

@@ -476,3 +476,21 @@ fn a_file_that_is_not_a_store_is_refused_and_left_as_it_was() {
         .expect("run webhook-cli");
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn replaying_what_is_not_a_dead_letter_says_what_it_is() {
+    let dir = dir("replay-not-dead");
+    let store = store_with_dead_letters(&dir, 1);
+    assert!(cli(&store, &["replay", "1"]).contains("pending again"));
+    for (id, reason) in [("1", "delivery 1 is pending"), ("99", "no delivery 99")] {
+        let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+            .args(["inbox", "replay", id, "--store"])
+            .arg(&store)
+            .env_remove("REDIS_URL")
+            .output()
+            .expect("run webhook-cli");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{id}: {stderr}");
+        assert!(stderr.contains(reason), "{id}: {stderr}");
+    }
+}
