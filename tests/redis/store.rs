@@ -235,7 +235,7 @@ async fn lose_stream(prefix: &str, provider: &str) {
 }
 
 #[tokio::test]
-async fn a_stream_lost_by_redis_is_read_again_once_new_deliveries_come() {
+async fn a_stream_lost_by_redis_is_made_again_with_what_was_waiting_in_it() {
     use std::time::Duration;
     use webhook_core::store::Settlement;
 
@@ -248,6 +248,9 @@ async fn a_stream_lost_by_redis_is_read_again_once_new_deliveries_come() {
     store.append(running.record()).await.expect("append");
     let leased = store.lease(&["talkplus"], lease, 10).await.expect("lease");
     assert_eq!(leased.len(), 1);
+    // Accepted and not yet read by any worker when Redis loses the stream.
+    let waiting = Sample::new("talkplus", "lost-stream-waiting");
+    store.append(waiting.record()).await.expect("append");
     // Redis loses the stream, with its consumer group; the next append makes the stream
     // again, without the group.
     lose_stream(&prefix, "talkplus").await;
@@ -256,8 +259,24 @@ async fn a_stream_lost_by_redis_is_read_again_once_new_deliveries_come() {
     // The running attempt can still renew and settle its lease.
     assert_eq!(store.renew(&leased[0].0, lease).await, Ok(true));
     assert_eq!(store.settle(&leased[0].0, Settlement::Done).await, Ok(true));
-    // And the new delivery is leased: the group is made again.
+    // The group is made again, and both the delivery appended after the loss and the
+    // one that was waiting in the lost stream are leased.
     let again = store.lease(&["talkplus"], lease, 10).await.expect("lease");
-    assert_eq!(again.len(), 1, "the delivery appended after the loss");
-    assert_eq!(store.settle(&again[0].0, Settlement::Done).await, Ok(true));
+    let mut ids: Vec<u64> = again.iter().map(|(lease, _)| lease.id).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids.len(),
+        2,
+        "the waiting delivery and the one after the loss"
+    );
+    for (lease, _) in &again {
+        assert_eq!(store.settle(lease, Settlement::Done).await, Ok(true));
+    }
+    assert!(
+        store
+            .lease(&["talkplus"], lease, 10)
+            .await
+            .expect("lease")
+            .is_empty()
+    );
 }

@@ -39,7 +39,8 @@
 //!
 //! Give it a Redis that neither evicts keys (`maxmemory-policy noeviction`) nor forgets
 //! them (`appendonly yes`): every key is part of a delivery. When Redis loses a stream
-//! with its consumer group anyway, the store makes the group again on its next lease.
+//! with its consumer group anyway, the store makes the group again on its next lease and
+//! queues again the pending deliveries whose entries went with it.
 //!
 //! One Redis server at a fixed address is supported (behind Sentinel, give the address
 //! of something that follows the primary, such as a proxy or a virtual IP: the store does
@@ -285,6 +286,23 @@ impl RedisStore {
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
         true
+    }
+
+    /// Gives the pending records of `providers` whose stream entry Redis lost a new
+    /// entry, so that the group made again reads them too.
+    async fn requeue_lost_entries(&self, providers: &[&str]) -> Result<(), StoreError> {
+        let args: Vec<&[u8]> = providers
+            .iter()
+            .map(|provider| provider.as_bytes())
+            .collect();
+        let requeued: i64 = self.run(&self.scripts.requeue, &args).await?;
+        if requeued > 0 {
+            tracing::warn!(
+                requeued,
+                "pending deliveries whose stream Redis lost are queued again"
+            );
+        }
+        Ok(())
     }
 
     async fn ensure_group(&self, provider: &str) -> Result<(), StoreError> {
@@ -627,6 +645,7 @@ impl Store for RedisStore {
                 && self.forget_lost_groups(err)
                 && leased.is_empty()
             {
+                self.requeue_lost_entries(providers).await?;
                 taken = self.lease_into(&mut leased, providers, lease, max).await;
             }
             match taken {
@@ -944,6 +963,7 @@ struct Scripts {
     renew: Script,
     settle: Script,
     promote: Script,
+    requeue: Script,
     sweep: Script,
     reclaim: Script,
     replay: Script,
@@ -1151,6 +1171,31 @@ end
 redis.call('HSET', rkey(id), 'token', '', 'lease_until', 0, 'entry', '')
 if ARGV[6] ~= '' then redis.call('HSET', rkey(id), 'error', ARGV[6]) end
 return 1
+",
+            ),
+            // provider...: pending records of these providers whose entry is not in their
+            // stream (Redis lost it) get a new one; those waiting out a backoff have none
+            // and are left to `promote`.
+            requeue: script(
+                r"
+local served = {}
+for i = 2, #ARGV do served[ARGV[i]] = true end
+local requeued = 0
+for _, id in ipairs(redis.call('ZRANGE', p .. 's:pending', 0, -1)) do
+  local f = redis.call('HMGET', rkey(id), 'provider', 'entry')
+  if f[1] and served[f[1]] and f[2] and f[2] ~= '' then
+    local stream = p .. 'stream:' .. f[1]
+    -- The entry must be there and be this record's: a stream made again can give a new
+    -- entry the id a lost one had.
+    local found = redis.call('XRANGE', stream, f[2], f[2])
+    if #found == 0 or found[1][2][2] ~= id then
+      local entry = redis.call('XADD', stream, '*', 'id', id)
+      redis.call('HSET', rkey(id), 'entry', entry)
+      requeued = requeued + 1
+    end
+  end
+end
+return requeued
 ",
             ),
             // limit
