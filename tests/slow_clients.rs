@@ -29,6 +29,11 @@ async fn example_server_with_handler_delay(
     config.read_timeout = read_timeout;
     config.demo.delay = delay;
     let router = server::app(&config).expect("demo configuration");
+    (served(router, config.read_timeout).await, config)
+}
+
+/// `router` served as `cargo run --example server` serves it, on a free loopback port.
+async fn served(router: axum::Router, read_timeout: Duration) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
@@ -36,10 +41,10 @@ async fn example_server_with_handler_delay(
     tokio::spawn(webhook_axum::serve(
         listener,
         router,
-        config.read_timeout,
+        read_timeout,
         std::future::pending(),
     ));
-    (addr, config)
+    addr
 }
 
 fn banned(channel: &str) -> String {
@@ -218,16 +223,7 @@ async fn routes_served_this_way_read_the_peer_address() {
             |ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.to_string() },
         ),
     );
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
-    let addr = listener.local_addr().expect("local address");
-    tokio::spawn(webhook_axum::serve(
-        listener,
-        router,
-        Duration::from_secs(5),
-        std::future::pending(),
-    ));
+    let addr = served(router, Duration::from_secs(5)).await;
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     let local = stream.local_addr().expect("the client's address");
     stream

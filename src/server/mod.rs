@@ -379,11 +379,10 @@ fn print_sample_commands(
     {
         let list = format!("cargo run -q -p webhook-cli -- inbox list {args}");
         // A shell comment: the line still runs as pasted.
-        let needs = if store.kind() == "redis" {
-            "   # reads REDIS_URL, as the server does"
-        } else {
-            ""
-        };
+        let needs = store
+            .cli_environment()
+            .map(|variable| format!("   # reads {variable}, as the server does"))
+            .unwrap_or_default();
         println!(
             "See what the server recorded (dead letters, retries) while it runs:\n\n  {list}{needs}\n"
         );

@@ -124,12 +124,9 @@ pub(crate) fn replay_hint(store: &dyn Store, id: u64) -> String {
 pub fn cli_command(store: &dyn Store, command: &str) -> Option<String> {
     let args = store.cli_args()?;
     let line = format!("`webhook-cli {command} {args}`");
-    // The Redis store's URL may carry a password: the tool reads it from the environment,
-    // as the server does, rather than from a command line every user can see.
-    Some(if store.kind() == "redis" {
-        format!("{line} (with the server's REDIS_URL set)")
-    } else {
-        line
+    Some(match store.cli_environment() {
+        Some(variable) => format!("{line} (with the server's {variable} set)"),
+        None => line,
     })
 }
 
@@ -536,8 +533,14 @@ pub trait Store: Send + Sync + 'static {
     /// The `webhook-cli inbox` arguments that open this store from another process, for
     /// the hints in logs (`--store PATH`); `None` when no other process can (in memory).
     /// Never holds a secret: the Redis store gives none for its URL, which the tool reads
-    /// from `REDIS_URL` (see [`cli_command`]).
+    /// from the environment ([`Self::cli_environment`]).
     fn cli_args(&self) -> Option<String> {
+        None
+    }
+
+    /// The environment variable `webhook-cli` reads this store's address from, when
+    /// [`Self::cli_args`] leaves it out (a Redis URL may carry a password).
+    fn cli_environment(&self) -> Option<&'static str> {
         None
     }
 

@@ -558,6 +558,10 @@ impl Store for RedisStore {
         ))
     }
 
+    fn cli_environment(&self) -> Option<&'static str> {
+        Some("REDIS_URL")
+    }
+
     fn claim<'a>(
         &'a self,
         delivery: NewDelivery<'a>,
