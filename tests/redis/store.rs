@@ -280,3 +280,89 @@ async fn a_stream_lost_by_redis_is_made_again_with_what_was_waiting_in_it() {
             .is_empty()
     );
 }
+
+/// The consumers of the group on `provider`'s stream under `prefix`, by name.
+async fn consumers(prefix: &str, provider: &str) -> Vec<String> {
+    let client = redis::Client::open(redis_url().expect("redis")).expect("valid URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let info: Vec<std::collections::HashMap<String, redis::Value>> = redis::cmd("XINFO")
+        .arg("CONSUMERS")
+        .arg(format!("{prefix}stream:{provider}"))
+        .arg("workers")
+        .query_async(&mut connection)
+        .await
+        .expect("XINFO CONSUMERS");
+    let mut names: Vec<String> = info
+        .into_iter()
+        .map(|mut consumer| {
+            redis::from_redis_value(consumer.remove("name").expect("a name")).expect("a name")
+        })
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Appends a delivery named `name` and leases it from `store`.
+async fn lease_one(store: &RedisStore, name: &str) -> webhook_core::store::Lease {
+    let sample = Sample::new("talkplus", name);
+    store.append(sample.record()).await.expect("append");
+    let mut leased = store
+        .lease(&["talkplus"], std::time::Duration::from_secs(60), 10)
+        .await
+        .expect("lease");
+    assert_eq!(leased.len(), 1);
+    leased.remove(0).0
+}
+
+#[tokio::test]
+async fn pruning_deletes_the_idle_consumers_of_stopped_instances_but_not_one_holding_a_lease() {
+    use std::time::Duration;
+    use webhook_core::store::{Retention, Settlement};
+
+    let prefix = unique_prefix();
+    let Some(stopped) = fresh_store(&prefix) else {
+        return;
+    };
+    // An instance that handled its delivery and stopped.
+    let handled = lease_one(&stopped, "consumer-stopped").await;
+    assert_eq!(stopped.settle(&handled, Settlement::Done).await, Ok(true));
+    let stopped_name = consumers(&prefix, "talkplus").await;
+    assert_eq!(stopped_name.len(), 1);
+    // An instance that died holding a lease: its entry must stay for a takeover.
+    let died = fresh_store(&prefix).expect("redis");
+    let _held = lease_one(&died, "consumer-died").await;
+    let died_name: Vec<String> = consumers(&prefix, "talkplus")
+        .await
+        .into_iter()
+        .filter(|name| !stopped_name.contains(name))
+        .collect();
+    // The live instance that prunes.
+    let live = fresh_store(&prefix)
+        .expect("redis")
+        .with_consumer_idle_limit(Duration::from_millis(200));
+    let own = lease_one(&live, "consumer-live").await;
+    assert_eq!(live.settle(&own, Settlement::Done).await, Ok(true));
+    assert_eq!(consumers(&prefix, "talkplus").await.len(), 3);
+
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    live.prune(Retention::DURABLE).await.expect("prune");
+    let left = consumers(&prefix, "talkplus").await;
+    assert_eq!(left.len(), 2, "left: {left:?}");
+    assert!(
+        !left.contains(&stopped_name[0]),
+        "the idle consumer holding nothing is deleted: {left:?}"
+    );
+    assert!(
+        left.contains(&died_name[0]),
+        "the consumer holding a lease stays: {left:?}"
+    );
+    assert_eq!(entry_owners(&prefix, "talkplus").await, died_name);
+
+    // A deleted consumer that was still in use is made again by its next read.
+    let again = lease_one(&stopped, "consumer-stopped-again").await;
+    assert_eq!(stopped.settle(&again, Settlement::Done).await, Ok(true));
+    assert_eq!(consumers(&prefix, "talkplus").await.len(), 3);
+}

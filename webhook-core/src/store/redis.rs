@@ -22,7 +22,10 @@
 //! entry's idle time low. When an instance dies its leases stop being renewed; once a
 //! lease's recorded end has passed, a live instance claims the entry through the group
 //! (`XCLAIM`) and takes the delivery over. Entries an instance read but died before leasing
-//! are taken over with `XAUTOCLAIM` once idle for a lease time. Every change of a
+//! are taken over with `XAUTOCLAIM` once idle for a lease time. Each store is a consumer
+//! of its own, so each process start adds one to the group; [`Store::prune`] deletes
+//! those that hold no entry and were idle past [`RedisStore::CONSUMER_IDLE_LIMIT`].
+//! Every change of a
 //! delivery's state is one Lua script, so it is atomic; a settle or renewal checks the
 //! lease's token in the same script, so a stale attempt changes nothing. Every lease end,
 //! due time, settle time and retention age is the Redis server's (`TIME`), so the
@@ -74,6 +77,7 @@ pub struct RedisStore {
     groups_made: Mutex<Vec<String>>,
     /// Which provider's stream a lease reads first, turning with each call.
     turn: AtomicUsize,
+    consumer_idle_limit: Duration,
 }
 
 /// The consumer group every instance's workers read through.
@@ -86,6 +90,10 @@ impl RedisStore {
     pub const CALL_TIMEOUT: Duration = Duration::from_secs(1);
     /// How long calls fail at once after a failed connection attempt.
     pub const COOLDOWN: Duration = Duration::from_secs(1);
+
+    /// How long a consumer of the group may sit idle with nothing pending before
+    /// [`Store::prune`] deletes it, unless [`Self::with_consumer_idle_limit`] sets another.
+    pub const CONSUMER_IDLE_LIMIT: Duration = Duration::from_secs(3600);
 
     /// The key prefix unless [`Self::with_prefix`] sets another.
     pub const DEFAULT_PREFIX: &'static str = "webhook:";
@@ -112,6 +120,7 @@ impl RedisStore {
             scripts: Scripts::new(),
             groups_made: Mutex::default(),
             turn: AtomicUsize::new(0),
+            consumer_idle_limit: Self::CONSUMER_IDLE_LIMIT,
         })
     }
 
@@ -176,6 +185,36 @@ impl RedisStore {
             delivery.body,
         ];
         self.run(script, &[&record[..], more].concat()).await
+    }
+
+    /// How long a consumer of the group (one per store made, so one per process start)
+    /// may sit idle with nothing pending before [`Store::prune`] deletes it; default
+    /// [`Self::CONSUMER_IDLE_LIMIT`]. Deleting one that is still in use costs nothing: its
+    /// next read makes it again.
+    #[must_use]
+    pub fn with_consumer_idle_limit(mut self, limit: Duration) -> Self {
+        self.consumer_idle_limit = limit;
+        self
+    }
+
+    /// Deletes the group's consumers that hold nothing and were idle past the limit (those
+    /// of stopped instances), in the streams of the providers this store leases for.
+    /// Returns how many went.
+    async fn forget_idle_consumers(&self) -> Result<u64, StoreError> {
+        let providers = self
+            .groups_made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if providers.is_empty() {
+            return Ok(0);
+        }
+        let limit = duration_millis(self.consumer_idle_limit).to_string();
+        let mut args: Vec<&[u8]> =
+            vec![GROUP.as_bytes(), self.consumer.as_bytes(), limit.as_bytes()];
+        args.extend(providers.iter().map(String::as_bytes));
+        let forgotten: i64 = self.run(&self.scripts.forget_consumers, &args).await?;
+        Ok(u64::try_from(forgotten).unwrap_or(0))
     }
 
     /// [`Store::lease`]'s work: pushes each lease taken onto `leased`, so that those taken
@@ -809,15 +848,28 @@ impl Store for RedisStore {
             let done_for = duration_millis(retention.done_for.min(self.done_for)).to_string();
             let dead_for = duration_millis(retention.dead_for).to_string();
             let max_settled = retention.max_settled.to_string();
-            self.in_chunks(
-                &self.scripts.prune,
-                &[
-                    done_for.as_bytes(),
-                    dead_for.as_bytes(),
-                    max_settled.as_bytes(),
-                ],
-            )
-            .await
+            let pruned = self
+                .in_chunks(
+                    &self.scripts.prune,
+                    &[
+                        done_for.as_bytes(),
+                        dead_for.as_bytes(),
+                        max_settled.as_bytes(),
+                    ],
+                )
+                .await?;
+            // Each process start makes a consumer; without this the group keeps one for
+            // every instance that ever ran.
+            match self.forget_idle_consumers().await {
+                Ok(0) => {}
+                Ok(forgotten) => {
+                    tracing::info!(forgotten, "deleted idle consumers of stopped instances");
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not delete the idle consumers of stopped instances");
+                }
+            }
+            Ok(pruned)
         })
     }
 
@@ -974,6 +1026,7 @@ struct Scripts {
     replay_dead: Script,
     purge: Script,
     prune: Script,
+    forget_consumers: Script,
 }
 
 /// Functions every script shares. `ARGV[1]` is always the key prefix. `now` is the Redis
@@ -1296,6 +1349,31 @@ return #ids
 ",
             ),
             // limit done_for dead_for max_settled (ages in milliseconds)
+            // group own-consumer idle-limit providers...: deletes the other consumers
+            // with no pending entry, idle at least the limit. One with a pending entry
+            // stays: deleting it would drop the entry, whose lease another instance takes
+            // over through the group.
+            forget_consumers: script(
+                r"
+local group, own, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local forgotten = 0
+for i = 5, #ARGV do
+  local stream = p .. 'stream:' .. ARGV[i]
+  local consumers = redis.pcall('XINFO', 'CONSUMERS', stream, group)
+  if type(consumers) == 'table' and not consumers.err then
+    for _, consumer in ipairs(consumers) do
+      local f = {}
+      for j = 1, #consumer, 2 do f[consumer[j]] = consumer[j + 1] end
+      if f['name'] ~= own and tonumber(f['pending']) == 0 and tonumber(f['idle']) >= limit then
+        redis.call('XGROUP', 'DELCONSUMER', stream, group, f['name'])
+        forgotten = forgotten + 1
+      end
+    end
+  end
+end
+return forgotten
+",
+            ),
             prune: script(
                 r"
 local limit = tonumber(ARGV[2])
