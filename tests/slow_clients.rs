@@ -278,3 +278,51 @@ async fn a_body_in_one_byte_chunks_is_read_whole() {
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.ends_with("handled\n"), "{reply}");
 }
+
+#[tokio::test]
+async fn at_the_connection_limit_a_delivery_waits_for_a_free_slot_then_is_answered() {
+    let config = Config::demo(([127, 0, 0, 1], 0).into());
+    let router = server::app(&config).expect("demo configuration");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local address");
+    let limits = webhook_axum::ConnectionLimits {
+        read_timeout: Duration::from_secs(10),
+        max_connections: 2,
+    };
+    tokio::spawn(webhook_axum::serve_with_limits(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
+    // Two connections that send nothing take both slots.
+    let idle = TcpStream::connect(addr).await.expect("connect");
+    let _also_idle = TcpStream::connect(addr).await.expect("connect");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let key = config.talkplus_api_key.value.as_bytes();
+    let body = banned("waits-for-a-slot");
+    let request = format!(
+        "POST /webhooks/talkplus HTTP/1.1\r\nhost: {addr}\r\nx-talkplus-signature: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        talkplus::SIGNATURE.sign(key, body.as_bytes()),
+        body.len()
+    );
+    let mut waiting = TcpStream::connect(addr).await.expect("connect");
+    waiting.write_all(request.as_bytes()).await.expect("sent");
+    let reply = tokio::spawn(read_until_closed(waiting));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !reply.is_finished(),
+        "a third connection is not served while two are open"
+    );
+    drop(idle);
+    let reply = tokio::time::timeout(Duration::from_secs(5), reply)
+        .await
+        .expect("answered once a slot is free")
+        .expect("read");
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.ends_with("handled\n"), "{reply}");
+}

@@ -47,6 +47,9 @@ pub struct Config {
     /// (`WEBHOOK_READ_TIMEOUT_MS`, default 10 s); a client that stops sending is cut off
     /// after that, and no handler runs.
     pub read_timeout: Duration,
+    /// Connections served at once (`WEBHOOK_MAX_CONNECTIONS`, default 1024); more wait
+    /// in the listener's backlog until one ends.
+    pub max_connections: usize,
     /// What the demo handlers do besides logging.
     pub demo: Demo,
     /// The token of the inbox page at [`INBOX_PAGE_PATH`] (`WEBHOOK_INBOX_TOKEN`); the
@@ -224,6 +227,17 @@ impl Config {
                     .to_owned(),
             );
         }
+        let max_connections = match var("WEBHOOK_MAX_CONNECTIONS") {
+            None => webhook_axum::DEFAULT_MAX_CONNECTIONS,
+            Some(value) => value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|&connections: &usize| connections >= 1)
+                .ok_or_else(|| {
+                    format!("WEBHOOK_MAX_CONNECTIONS={value:?}: expected a number from 1")
+                })?,
+        };
         let lease = millis("WEBHOOK_LEASE_MS", Duration::from_secs(30))?;
         if lease < MIN_LEASE {
             return Err(format!(
@@ -266,6 +280,7 @@ impl Config {
             max_attempts,
             retry_delay: millis("WEBHOOK_RETRY_DELAY_MS", RetryPolicy::DEFAULT.first_delay)?,
             read_timeout,
+            max_connections,
             demo: Demo {
                 delay: millis("WEBHOOK_HANDLER_DELAY_MS", Duration::ZERO)?,
                 failures: failures.into(),
@@ -288,6 +303,7 @@ impl Config {
             max_attempts: RetryPolicy::DEFAULT.max_attempts,
             retry_delay: RetryPolicy::DEFAULT.first_delay,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            max_connections: webhook_axum::DEFAULT_MAX_CONNECTIONS,
             demo: Demo::default(),
             inbox_token: None,
         }

@@ -225,10 +225,14 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     print_sample_commands(&config, addr, inbox.as_ref())?;
 
     let (stopping, stop) = tokio::sync::oneshot::channel::<()>();
-    let mut server = tokio::spawn(webhook_axum::serve(
+    let limits = webhook_axum::ConnectionLimits {
+        read_timeout: config.read_timeout,
+        max_connections: config.max_connections,
+    };
+    let mut server = tokio::spawn(webhook_axum::serve_with_limits(
         listener,
         router,
-        config.read_timeout,
+        limits,
         async {
             let _ = stop.await;
         },

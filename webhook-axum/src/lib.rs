@@ -87,7 +87,7 @@ use crate::log_limit::Refusal;
 pub use health::{Health, Readiness};
 #[cfg(feature = "inbox-page")]
 pub use inbox_page::{InboxPage, InboxToken, InboxTokenError};
-pub use serve::serve;
+pub use serve::{ConnectionLimits, DEFAULT_MAX_CONNECTIONS, serve, serve_with_limits};
 
 /// Default body limit: far above any real delivery, low enough to bound memory.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;

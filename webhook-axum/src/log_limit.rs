@@ -29,10 +29,12 @@ pub(crate) enum Refusal {
     NoHeaders,
     /// A store that `/readyz` found unreachable, with the reason its reply leaves out.
     StoreUnreachable,
+    /// [`crate::serve`] holding new connections back at its limit of open ones.
+    TooManyConnections,
 }
 
 impl Refusal {
-    const COUNT: usize = 10;
+    const COUNT: usize = 11;
 
     fn index(self) -> usize {
         self as usize
