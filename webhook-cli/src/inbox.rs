@@ -67,11 +67,16 @@ pub(crate) enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Delete settled deliveries at once (the server also prunes them by age).
+    /// Delete settled deliveries at once (the server also prunes them by age). Without
+    /// `--yes`, says how many it would delete and deletes nothing.
     Purge {
         /// What to delete.
         #[arg(value_enum)]
         which: Which,
+        /// Delete them: a dead letter deleted can no longer be replayed, and a copy of a
+        /// handled delivery deleted runs its handlers again.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -193,7 +198,24 @@ pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, 
             outln!("{replayed} {letters} pending again");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Purge { which } => {
+        Command::Purge { which, yes: false } => {
+            let counts = store.counts().await.map_err(failed)?;
+            let (count, what) = match which {
+                Which::Done => (
+                    counts.done,
+                    "handled deliveries (a copy of one arriving later then runs again)",
+                ),
+                Which::Dead => (counts.dead, "dead letters (they can no longer be replayed)"),
+                Which::Settled => (
+                    counts.done + counts.dead,
+                    "handled deliveries and dead letters (those can no longer be replayed)",
+                ),
+            };
+            Err(format!(
+                "this deletes {count} {what}: run it again with --yes to delete them"
+            ))
+        }
+        Command::Purge { which, yes: true } => {
             let which = match which {
                 Which::Done => Purge::Done,
                 Which::Dead => Purge::Dead,

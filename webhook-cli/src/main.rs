@@ -12,7 +12,7 @@
 //! webhook-cli inbox list [--state dead] [--event NAME] --store webhook-inbox.db   (or --redis URL)
 //! webhook-cli inbox show ID --store …
 //! webhook-cli inbox replay ID --store …      (or replay --all)
-//! webhook-cli inbox purge dead --store …     (or done, settled)
+//! webhook-cli inbox purge dead --yes --store …     (or done, settled)
 //! ```
 //!
 //! Keys are read from `WEBHOOK_KEY`; `--key` works too, but a key on the command line is

@@ -494,3 +494,28 @@ fn replaying_what_is_not_a_dead_letter_says_what_it_is() {
         assert!(stderr.contains(reason), "{id}: {stderr}");
     }
 }
+
+#[test]
+fn purge_deletes_only_with_yes_and_first_says_how_many_it_would() {
+    let dir = dir("purge-asks");
+    let store = store_with_dead_letters(&dir, 3);
+    let output = Command::new(env!("CARGO_BIN_EXE_webhook-cli"))
+        .args(["inbox", "purge", "dead", "--store"])
+        .arg(&store)
+        .env_remove("REDIS_URL")
+        .output()
+        .expect("run webhook-cli");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("this deletes 3 dead letters") && stderr.contains("--yes"),
+        "{stderr}"
+    );
+    assert_eq!(
+        rows(&cli(&store, &["list", "--state", "dead"])).len(),
+        3,
+        "nothing is deleted without --yes"
+    );
+    assert!(cli(&store, &["purge", "dead", "--yes"]).contains("deleted 3 deliveries"));
+    assert!(rows(&cli(&store, &["list"])).is_empty());
+}
