@@ -98,9 +98,15 @@ impl<P: Provider> UnknownEvent<P> {
     /// # Errors
     /// [`PayloadError::NotJson`] when the body is not JSON.
     pub fn parse(name: &str, body: &str) -> Result<Self, PayloadError> {
-        let raw = serde_json::from_str(body).map_err(|err| PayloadError::NotJson {
-            reason: err.to_string(),
-        })?;
+        let raw = serde_json::from_str(body)
+            .or_else(|err| {
+                // Read as the typed events are (see `parse_body`).
+                crate::payload::lone_surrogates_replaced(body)
+                    .map_or(Err(err), |repaired| serde_json::from_str(&repaired))
+            })
+            .map_err(|err| PayloadError::NotJson {
+                reason: err.to_string(),
+            })?;
         Ok(Self::new(name, raw))
     }
 }

@@ -458,3 +458,21 @@ fn a_string_that_is_no_number_stays_an_error_with_its_path() {
         "{err:?}"
     );
 }
+
+#[test]
+fn half_of_an_emoji_escaped_alone_is_read_as_the_replacement_character() {
+    // What JavaScript's `JSON.stringify` writes for text cut between the two halves of a
+    // UTF-16 pair: valid JSON, but no Rust string can hold it as it is.
+    let body = r#"{"event":"message","appId":"a","channel":{"id":"c"},"message":{"id":"m","text":"cut \ud83d"}}"#;
+    match TalkPlusEvent::parse("message", body).expect("read") {
+        TalkPlusEvent::MessageSent(ev) => {
+            assert_eq!(ev.message.text.as_deref(), Some("cut \u{fffd}"));
+        }
+        other => panic!("expected a message, got {other:?}"),
+    }
+    let body = r#"{"event":"channel.didArchive","data":{"preview":"\ude00 cut"}}"#;
+    match AmityEvent::parse("channel.didArchive", body).expect("read") {
+        AmityEvent::Unknown(unknown) => assert_eq!(unknown.raw["data"]["preview"], "\u{fffd} cut"),
+        other => panic!("expected an unknown event, got {other:?}"),
+    }
+}
