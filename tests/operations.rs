@@ -456,6 +456,70 @@ fn a_replay_from_elsewhere_than_the_page_is_refused() {
     assert_eq!(server.handled("lobby"), 0);
 }
 
+#[test]
+fn the_inbox_page_is_never_kept_or_framed_and_names_an_unknown_state() {
+    let server = started("page-headers", &[("WEBHOOK_INBOX_TOKEN", TOKEN)]);
+    let client = Client::new();
+    for (what, request) in [
+        ("the list", client.get(page(&server, "")).bearer_auth(TOKEN)),
+        ("the sign-in form", client.get(page(&server, ""))),
+        (
+            "a missing delivery",
+            client
+                .get(page(&server, "/deliveries/99"))
+                .bearer_auth(TOKEN),
+        ),
+    ] {
+        let response = request.send().expect("the server answers");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(header("cache-control"), "no-store", "{what}");
+        assert_eq!(header("x-frame-options"), "DENY", "{what}");
+        assert!(
+            header("content-security-policy").contains("frame-ancestors 'none'"),
+            "{what}"
+        );
+    }
+    let (status, body) = send(
+        client
+            .get(page(&server, "?state=failed"))
+            .bearer_auth(TOKEN),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("No state is named"), "{body}");
+    let (status, _) = send(client.get(page(&server, "?state=")).bearer_auth(TOKEN));
+    assert_eq!(status, StatusCode::OK, "an empty filter is any state");
+
+    // Behind a proxy that passes its own Basic credentials on, the session still counts.
+    let signed_in = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a client");
+    let (status, _) = send(
+        signed_in
+            .post(page(&server, "/sign-in"))
+            .form(&[("token", TOKEN)]),
+    );
+    assert_eq!(status, StatusCode::OK);
+    for proxy in [
+        format!("Basic {}", base64_of("proxy-user:proxy-password")),
+        "Bearer the-proxy's-own".to_owned(),
+    ] {
+        let (status, body) = send(
+            signed_in
+                .get(page(&server, ""))
+                .header("authorization", &proxy),
+        );
+        assert_eq!(status, StatusCode::OK, "{proxy}: {body}");
+    }
+}
+
 fn base64_of(text: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(text)

@@ -182,6 +182,7 @@ impl InboxPage {
             .route("/replay-dead", post(replay_dead))
             .route("/sign-in", post(sign_in))
             .route("/sign-out", post(sign_out))
+            .layer(axum::middleware::map_response(page_headers))
             .with_state(Arc::new(self))
     }
 
@@ -190,18 +191,23 @@ impl InboxPage {
         let authorization = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok());
-        // The scheme's name is case-insensitive (RFC 9110). Another scheme (a proxy's own
-        // credentials, say) leaves the session cookie to decide.
+        // The scheme's name is case-insensitive (RFC 9110). Credentials that are not the
+        // token (a proxy's own, such as nginx's `auth_basic` passes on) leave the session
+        // cookie to decide.
         if let Some((scheme, credentials)) = authorization.and_then(|value| value.split_once(' ')) {
-            if scheme.eq_ignore_ascii_case("bearer") {
-                return self.token.matches(credentials.trim().as_bytes());
+            if scheme.eq_ignore_ascii_case("bearer")
+                && self.token.matches(credentials.trim().as_bytes())
+            {
+                return true;
             }
             if scheme.eq_ignore_ascii_case("basic") {
                 let password = BASE64.decode(credentials.trim()).ok().and_then(|decoded| {
                     let colon = decoded.iter().position(|&byte| byte == b':')?;
                     Some(decoded[colon + 1..].to_vec())
                 });
-                return password.is_some_and(|password| self.token.matches(&password));
+                if password.is_some_and(|password| self.token.matches(&password)) {
+                    return true;
+                }
             }
         }
         session_cookie(headers)
@@ -216,6 +222,27 @@ impl InboxPage {
     fn form_value_matches(&self, candidate: &str) -> bool {
         self.token.derived_matches("webhook inbox form", candidate)
     }
+}
+
+/// Headers on every answer of the page: it shows bodies, so no browser or proxy keeps a
+/// copy (the back button after signing out shows nothing), and no other site frames it
+/// to steer a click on Replay.
+async fn page_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<&str> {
@@ -278,7 +305,13 @@ async fn list(
         Ok(query) => query,
         Err(rejection) => return rejection.into_response(),
     };
-    let state = query.state.as_deref().and_then(DeliveryState::parse);
+    let state = match query.state.as_deref().filter(|state| !state.is_empty()) {
+        None => None,
+        Some(name) => match DeliveryState::parse(name) {
+            Some(state) => Some(state),
+            None => return unknown_state(base, name),
+        },
+    };
     let event = query.event.clone().filter(|event| !event.is_empty());
     let provider = query
         .provider
@@ -561,6 +594,19 @@ fn not_found(base: &str, id: u64) -> Response {
     (StatusCode::NOT_FOUND, Html(body.into_string())).into_response()
 }
 
+/// 400 for a state filter that names no state, rather than a list of every state.
+fn unknown_state(base: &str, name: &str) -> Response {
+    let body = layout(
+        "Unknown state",
+        base,
+        html! {
+            h1 { "No state is named " code { (name) } }
+            p { "The states are pending, leased, done and dead. " a href=(base) { "All deliveries" } }
+        },
+    );
+    (StatusCode::BAD_REQUEST, Html(body.into_string())).into_response()
+}
+
 fn store_unavailable(base: &str, error: &str) -> Response {
     tracing::warn!(error, "inbox page: the store cannot be read");
     let body = layout(
@@ -592,7 +638,7 @@ fn body_as_received(delivery: &StoredDelivery) -> String {
 }
 
 fn time(at: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(at).to_string()
+    webhook_core::store::shown_time(at)
 }
 
 fn shorten(text: &str, max_chars: usize) -> String {

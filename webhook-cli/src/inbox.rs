@@ -229,7 +229,7 @@ pub(crate) async fn run(command: Command, args: &StoreArgs) -> Result<ExitCode, 
 }
 
 fn time(at: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(at).to_string()
+    webhook_core::store::shown_time(at)
 }
 
 fn print_list(records: &[StoredDelivery]) {

@@ -640,10 +640,40 @@ pub fn from_millis(millis: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).unwrap_or(0))
 }
 
+/// `at` as `inbox list`, `inbox show` and the inbox page show a time: RFC 3339 in UTC, to
+/// the second; past the year 9999, which RFC 3339 cannot write (a retry put off for
+/// ever, say), as milliseconds since the Unix epoch.
+#[must_use]
+pub fn shown_time(at: SystemTime) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    if write!(text, "{}", humantime::format_rfc3339_seconds(at)).is_err() {
+        text = format!("{} ms after the Unix epoch", to_millis(at));
+    }
+    text
+}
+
 /// A duration in whole milliseconds, at least one.
 #[must_use]
 pub fn duration_millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis())
         .unwrap_or(i64::MAX)
         .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_past_the_year_9999_is_shown_in_milliseconds() {
+        assert_eq!(
+            shown_time(from_millis(1_700_000_000_000)),
+            "2023-11-14T22:13:20Z"
+        );
+        assert_eq!(
+            shown_time(from_millis(i64::MAX)),
+            format!("{} ms after the Unix epoch", i64::MAX)
+        );
+    }
 }
