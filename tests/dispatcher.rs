@@ -493,3 +493,28 @@ async fn push_notifications_are_routed_by_event_type_and_nested_name() {
         }
     );
 }
+
+#[tokio::test]
+async fn a_talkplus_body_repeated_byte_for_byte_is_a_copy_until_its_done_record_goes() {
+    use std::time::Duration;
+    use webhook_core::MemoryStore;
+    // A ban, lifted and made again with nothing else changed, sends the same bytes twice;
+    // with no delivery id, only the done record's age tells a retry from a new event.
+    let journal = Journal::default();
+    let dispatcher = Dispatcher::new(TalkPlus::verifier([KEY]).expect("valid"), journal.clone())
+        .store(Arc::new(MemoryStore::with_limits(
+            100,
+            Duration::from_millis(300),
+        )))
+        .handler(record_ban);
+    let deliver = || {
+        let (headers, body) = signed(BANNED);
+        dispatcher.dispatch(headers, body)
+    };
+    assert!(matches!(deliver().await, Outcome::Handled { .. }));
+    // The platform's retry, 5 s later in real life: inside the window.
+    assert!(matches!(deliver().await, Outcome::Duplicate { .. }));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(matches!(deliver().await, Outcome::Handled { .. }));
+    assert_eq!(journal.lines().len(), 2);
+}
