@@ -513,4 +513,15 @@ async fn the_maximum_age_reads_amity_times_too() {
         );
     }
     assert_eq!(seen.0.load(Ordering::SeqCst), 1);
+    // The v5 shape as the specification gives it: a message feed under `messages`, whose
+    // old creation time is not the event's.
+    let body = r#"{"event":"message.didCreate","data":{"messages":[{"messageFeedId":"f","createdAt":"2018-11-30T11:39:20.149Z"}]}}"#;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "x-amity-signature",
+        HeaderValue::from_str(&amity::SIGNATURE.sign(b"secret", body.as_bytes())).expect("b64"),
+    );
+    let outcome = dispatcher.dispatch(headers, Bytes::from(body)).await;
+    assert_eq!(outcome.status().as_u16(), 200, "{outcome}");
+    assert_eq!(seen.0.load(Ordering::SeqCst), 2);
 }

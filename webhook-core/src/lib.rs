@@ -222,8 +222,8 @@
 //! |---|---|---|
 //! | TalkPlus | `message` | `message.createdAt` (milliseconds or seconds) |
 //! | TalkPlus | `channel_added` | `channel.createdAt` |
-//! | Amity | `message.didCreate` | the first message's `createdAt` |
-//! | Amity | `message.didUpdate` | the first message's `updatedAt` |
+//! | Amity | `message.didCreate` | the first message's `createdAt` (none when that item has no `messageId`: a message feed, as the specification's v5 shape gives it) |
+//! | Amity | `message.didUpdate` | the first message's `updatedAt` (the same) |
 //! | Amity | `channel.didCreate` | the first channel's `createdAt` |
 //! | Amity | `v3.post.didCreate`, `v3.post.didUpdate` | the first post's `createdAt`, `updatedAt` |
 //! | Amity | `v3.comment.didCreate`, `v3.comment.didReply`, `v3.comment.didUpdate` | the first comment's `createdAt`, `createdAt`, `updatedAt` |

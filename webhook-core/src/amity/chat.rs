@@ -332,6 +332,14 @@ impl MessageData {
     pub fn first_message(&self) -> Option<&Message> {
         self.messages.first()
     }
+
+    /// The first message when it is one: an item with no `messageId` is a message feed
+    /// (the specification's reading of the v5 shape), whose times are the feed's, not the
+    /// event's, so the maximum age must not read them.
+    pub(crate) fn first_message_itself(&self) -> Option<&Message> {
+        self.first_message()
+            .filter(|message| !message.message_id.is_empty())
+    }
 }
 
 first_spelling_wins! {

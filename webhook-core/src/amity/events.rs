@@ -162,7 +162,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
-    occurred_at(ev) = ev.data.first_message().and_then(|message| crate::event_time::rfc3339(message.created_at.as_deref()));
+    occurred_at(ev) = ev.data.first_message_itself().and_then(|message| crate::event_time::rfc3339(message.created_at.as_deref()));
 
     /// A message was deleted.
     ///
@@ -222,7 +222,7 @@ define_events! {
         #[serde(default, deserialize_with = "crate::lenient::empty_as_default")]
         pub data: MessageData,
     }
-    occurred_at(ev) = ev.data.first_message().and_then(|message| crate::event_time::rfc3339(message.updated_at.as_deref()));
+    occurred_at(ev) = ev.data.first_message_itself().and_then(|message| crate::event_time::rfc3339(message.updated_at.as_deref()));
 
     /// A user's flags were cleared.
     "user.didClearFlag" => UserDidClearFlag {
