@@ -454,6 +454,59 @@ fn a_replay_from_elsewhere_than_the_page_is_refused() {
     );
     assert!(detail.contains(r#"<dd id="state">dead</dd>"#), "{detail}");
     assert_eq!(server.handled("lobby"), 0);
+
+    // The page's own value, pressed from a page of another site (a sibling subdomain
+    // included), as the browser says: refused too.
+    let form = detail
+        .split(r#"name="form" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the replay button's value")
+        .to_owned();
+    for site in ["cross-site", "same-site"] {
+        let (status, _) = send(
+            client
+                .post(page(&server, "/deliveries/1/replay"))
+                .bearer_auth(TOKEN)
+                .header("sec-fetch-site", site)
+                .form(&[("form", form.as_str())]),
+        );
+        assert_eq!(status, StatusCode::FORBIDDEN, "{site}");
+    }
+    let (_, detail) = send(
+        client
+            .get(page(&server, "/deliveries/1"))
+            .bearer_auth(TOKEN),
+    );
+    assert!(detail.contains(r#"<dd id="state">dead</dd>"#), "{detail}");
+    // Nor does another site sign anyone out.
+    let signed_in = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a client");
+    let (status, _) = send(
+        signed_in
+            .post(page(&server, "/sign-in"))
+            .form(&[("token", TOKEN)]),
+    );
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send(
+        signed_in
+            .post(page(&server, "/sign-out"))
+            .header("sec-fetch-site", "cross-site"),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(send(signed_in.get(page(&server, ""))).0, StatusCode::OK);
+    // Pressed on the page itself, it replays.
+    let (status, detail) = send(
+        client
+            .post(page(&server, "/deliveries/1/replay"))
+            .bearer_auth(TOKEN)
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("form", form.as_str())]),
+    );
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert!(!detail.contains(r#"<dd id="state">dead</dd>"#), "{detail}");
 }
 
 #[test]

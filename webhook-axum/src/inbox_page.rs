@@ -476,7 +476,7 @@ async fn replay_one(
         (Err(rejection), _) => return rejection.into_response(),
         (_, Err(rejection)) => return rejection.into_response(),
     };
-    if !page.form_value_matches(&action.form) {
+    if from_another_site(&headers) || !page.form_value_matches(&action.form) {
         return forbidden(base);
     }
     match page.inbox.replay(id).await {
@@ -506,7 +506,7 @@ async fn replay_dead(
         Ok(action) => action,
         Err(rejection) => return rejection.into_response(),
     };
-    if !page.form_value_matches(&action.form) {
+    if from_another_site(&headers) || !page.form_value_matches(&action.form) {
         return forbidden(base);
     }
     match page.inbox.replay_dead().await {
@@ -549,6 +549,9 @@ async fn sign_in(State(page): Page, nested: NestedPath, Form(form): Form<SignInF
 
 async fn sign_out(State(page): Page, nested: NestedPath, headers: HeaderMap) -> Response {
     let base = nested.as_str();
+    if from_another_site(&headers) {
+        return forbidden(base);
+    }
     // Only someone signed in ends the sessions; anyone may clear their own cookie.
     if page.authorized(&headers) {
         page.signed_out_at.fetch_max(now_millis(), Ordering::AcqRel);
@@ -563,6 +566,19 @@ async fn sign_out(State(page): Page, nested: NestedPath, headers: HeaderMap) -> 
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Whether a browser says the request comes from a page of another site or origin
+/// (`Sec-Fetch-Site`, which pages cannot set): a button pressed there, on a sibling
+/// subdomain too, is refused whatever it carries. Clients that are not browsers send no
+/// such header.
+fn from_another_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|site| {
+            site.eq_ignore_ascii_case("cross-site") || site.eq_ignore_ascii_case("same-site")
+        })
 }
 
 fn cookie_path(base: &str) -> &str {
