@@ -20,7 +20,7 @@
 //! | `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_RETRY_DELAY_MS` | 10, 2000 | inbox retries: attempts in all, first wait (doubling) |
 //! | `WEBHOOK_LEASE_MS` | 30000 | how long a dead instance's deliveries wait before another takes them over (at least 30) |
 //! | `WEBHOOK_READ_TIMEOUT_MS` | 10000 | how long a request's headers, then its body, may take to arrive; a client that stops sending is cut off (a stalled body gets 408), and no handler runs |
-//! | `WEBHOOK_MAX_CONNECTIONS` | 1024 | connections served at once; more wait to be accepted until one ends |
+//! | `WEBHOOK_MAX_CONNECTIONS` | 1024 | connections served at once; at the limit an idle one is closed for a new one, or the new one waits |
 //! | `WEBHOOK_HANDLER_DELAY_MS` | 0 | the demo handlers sleep this long first (to watch inbox mode with slow handlers); their 10 s time budget starts after it |
 //! | `WEBHOOK_DEMO_FAIL` | — | `event[:first],…`: those handlers fail (every attempt, or the first), to watch retries and dead letters |
 //! | `WEBHOOK_INBOX_TOKEN` | — | mounts the inbox page at `/webhooks/_inbox`, opened with this token (16 characters or more) |

@@ -166,7 +166,16 @@ fn settings_the_server_cannot_mean_stop_it_at_start_with_the_reason() {
             "would cut off every request",
         ),
         ("WEBHOOK_MODE", "batch", "WEBHOOK_MODE"),
-        ("WEBHOOK_MAX_CONNECTIONS", "0", "expected a number from 1"),
+        (
+            "WEBHOOK_MAX_CONNECTIONS",
+            "0",
+            "expected a number from 1 to 1000000",
+        ),
+        (
+            "WEBHOOK_MAX_CONNECTIONS",
+            "18446744073709551615",
+            "expected a number from 1 to 1000000",
+        ),
     ] {
         let (status, log) = server_process::run_to_exit(&dir, variable, &[(variable, value)]);
         assert_eq!(status.code(), Some(2), "{variable}={value}: {log}");

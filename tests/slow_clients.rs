@@ -279,9 +279,11 @@ async fn a_body_in_one_byte_chunks_is_read_whole() {
     assert!(reply.ends_with("handled\n"), "{reply}");
 }
 
-#[tokio::test]
-async fn at_the_connection_limit_a_delivery_waits_for_a_free_slot_then_is_answered() {
-    let config = Config::demo(([127, 0, 0, 1], 0).into());
+/// The example server, its demo handlers sleeping `delay` first, served with at most
+/// `max_connections` connections.
+async fn example_server_limited(max_connections: usize, delay: Duration) -> (SocketAddr, Config) {
+    let mut config = Config::demo(([127, 0, 0, 1], 0).into());
+    config.demo.delay = delay;
     let router = server::app(&config).expect("demo configuration");
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
@@ -289,7 +291,7 @@ async fn at_the_connection_limit_a_delivery_waits_for_a_free_slot_then_is_answer
     let addr = listener.local_addr().expect("local address");
     let limits = webhook_axum::ConnectionLimits {
         read_timeout: Duration::from_secs(10),
-        max_connections: 2,
+        max_connections,
     };
     tokio::spawn(webhook_axum::serve_with_limits(
         listener,
@@ -297,32 +299,85 @@ async fn at_the_connection_limit_a_delivery_waits_for_a_free_slot_then_is_answer
         limits,
         std::future::pending(),
     ));
-    // Two connections that send nothing take both slots.
-    let idle = TcpStream::connect(addr).await.expect("connect");
-    let _also_idle = TcpStream::connect(addr).await.expect("connect");
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    (addr, config)
+}
 
-    let key = config.talkplus_api_key.value.as_bytes();
-    let body = banned("waits-for-a-slot");
-    let request = format!(
+/// A signed delivery for `channel` as raw HTTP/1.1 bytes, closing the connection after.
+fn raw_delivery(addr: SocketAddr, config: &Config, channel: &str) -> String {
+    let body = banned(channel);
+    format!(
         "POST /webhooks/talkplus HTTP/1.1\r\nhost: {addr}\r\nx-talkplus-signature: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        talkplus::SIGNATURE.sign(key, body.as_bytes()),
+        talkplus::SIGNATURE.sign(config.talkplus_api_key.value.as_bytes(), body.as_bytes()),
         body.len()
-    );
-    let mut waiting = TcpStream::connect(addr).await.expect("connect");
-    waiting.write_all(request.as_bytes()).await.expect("sent");
-    let reply = tokio::spawn(read_until_closed(waiting));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(
-        !reply.is_finished(),
-        "a third connection is not served while two are open"
-    );
-    drop(idle);
-    let reply = tokio::time::timeout(Duration::from_secs(5), reply)
-        .await
-        .expect("answered once a slot is free")
-        .expect("read");
-    let reply = String::from_utf8_lossy(&reply);
+    )
+}
+
+/// Sends `request` on a new connection; the answer, and when it came.
+async fn answered(addr: SocketAddr, request: String) -> (String, Instant) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let reply = read_until_closed(stream).await;
+    (String::from_utf8_lossy(&reply).into_owned(), Instant::now())
+}
+
+#[tokio::test]
+async fn at_the_connection_limit_an_idle_connection_makes_room_for_a_delivery() {
+    let (addr, config) = example_server_limited(2, Duration::ZERO).await;
+    // Two connections that send nothing take both slots.
+    let idle = [
+        TcpStream::connect(addr).await.expect("connect"),
+        TcpStream::connect(addr).await.expect("connect"),
+    ];
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (reply, _) = tokio::time::timeout(
+        Duration::from_secs(2),
+        answered(addr, raw_delivery(addr, &config, "room-made")),
+    )
+    .await
+    .expect("answered at once, not after the idle connections' 10 s read timeout");
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.ends_with("handled\n"), "{reply}");
+    // The oldest idle connection was closed to make room; the other is still open.
+    let [oldest, newer] = idle;
+    let closed = tokio::time::timeout(Duration::from_secs(1), read_until_closed(oldest)).await;
+    assert_eq!(closed.ok(), Some(Vec::new()), "closed without an answer");
+    let still_open =
+        tokio::time::timeout(Duration::from_millis(200), read_until_closed(newer)).await;
+    assert!(still_open.is_err(), "the newer idle connection stays open");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_limit_with_a_request_on_each_the_next_waits_for_one_to_end() {
+    const HANDLER: Duration = Duration::from_millis(800);
+    let (addr, config) = example_server_limited(2, HANDLER).await;
+    let started = Instant::now();
+    let running: Vec<_> = (0..2)
+        .map(|n| {
+            tokio::spawn(answered(
+                addr,
+                raw_delivery(addr, &config, &format!("busy-{n}")),
+            ))
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (reply, third_at) = answered(addr, raw_delivery(addr, &config, "waits")).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let mut first_done = None;
+    for task in running {
+        let (reply, at) = task.await.expect("answered");
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        first_done = Some(first_done.map_or(at, |earliest: Instant| earliest.min(at)));
+    }
+    let first_done = first_done.expect("two answers");
+    assert!(
+        third_at >= first_done,
+        "the third was answered {:?} after the start, before a running one ended ({:?})",
+        third_at - started,
+        first_done - started
+    );
+    assert!(
+        third_at - started >= HANDLER * 2,
+        "it waited for a slot, then ran its own handler: {:?}",
+        third_at - started
+    );
 }

@@ -47,8 +47,8 @@ pub struct Config {
     /// (`WEBHOOK_READ_TIMEOUT_MS`, default 10 s); a client that stops sending is cut off
     /// after that, and no handler runs.
     pub read_timeout: Duration,
-    /// Connections served at once (`WEBHOOK_MAX_CONNECTIONS`, default 1024); more wait
-    /// in the listener's backlog until one ends.
+    /// Connections served at once (`WEBHOOK_MAX_CONNECTIONS`, default 1024); at the
+    /// limit an idle one is closed for a new one, or the new one waits.
     pub max_connections: usize,
     /// What the demo handlers do besides logging.
     pub demo: Demo,
@@ -233,9 +233,11 @@ impl Config {
                 .trim()
                 .parse()
                 .ok()
-                .filter(|&connections: &usize| connections >= 1)
+                .filter(|connections: &usize| (1..=1_000_000).contains(connections))
                 .ok_or_else(|| {
-                    format!("WEBHOOK_MAX_CONNECTIONS={value:?}: expected a number from 1")
+                    format!(
+                        "WEBHOOK_MAX_CONNECTIONS={value:?}: expected a number from 1 to 1000000"
+                    )
                 })?,
         };
         let lease = millis("WEBHOOK_LEASE_MS", Duration::from_secs(30))?;

@@ -2,18 +2,17 @@
 //! on request headers, which `axum::serve` cannot set (it gives hyper no timer).
 
 use std::future::Future;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore, watch};
 use tower::ServiceExt as _;
 
 use crate::log_limit::{Refusal, refused};
@@ -27,11 +26,13 @@ pub struct ConnectionLimits {
     /// Time a connection has to send a request's headers (hyper's header read timeout),
     /// and the longest it may stay idle between requests.
     pub read_timeout: Duration,
-    /// Connections served at once. At the limit no more are accepted until one ends: new
-    /// ones wait in the listener's backlog, not refused, so a burst of real deliveries is
-    /// served late rather than lost. Each open connection can hold a body buffer up to
-    /// its route's body limit, so this bounds that memory too (with
-    /// [`DEFAULT_BODY_LIMIT`](crate::DEFAULT_BODY_LIMIT), 1 GiB at the default 1024).
+    /// Connections served at once (at least 1; above 16 777 216, that many). At the limit
+    /// a new connection takes the slot of the oldest one with no request in it (one that
+    /// never sent a request, or a kept-alive one between requests), which is closed; when
+    /// every open connection has a request in it, the new one waits until one ends. Each
+    /// open connection can hold a body buffer up to its route's body limit, so this
+    /// bounds that memory too (with [`DEFAULT_BODY_LIMIT`](crate::DEFAULT_BODY_LIMIT),
+    /// 1 GiB at the default 1024).
     pub max_connections: usize,
 }
 
@@ -76,16 +77,18 @@ pub async fn serve(
 /// that long between requests is closed without an answer. The webhook routes bound the
 /// body the same way ([`Webhook::read_timeout`](crate::Webhook::read_timeout)), so a
 /// client that stops sending holds its connection for a bounded time and no handler
-/// runs. Each connection is served on its own task, so stalled ones never hold up real
-/// deliveries, and at most `limits.max_connections` are open at once, so a flood of
-/// connections cannot take all of the process's memory or file descriptors.
+/// runs. Each connection is served on its own task, and at most
+/// `limits.max_connections` are open at once, so a flood of connections cannot take all
+/// of the process's memory or file descriptors. At the limit, connections with no
+/// request in them give their slots to new ones, so idle connections never keep a real
+/// delivery out; a request whose body stalls holds its slot until the read timeout.
 ///
 /// Requests carry the peer's address as axum's `ConnectInfo<SocketAddr>`, as with
 /// `axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())`.
 /// HTTP/2 is not served (platforms deliver webhooks over HTTP/1.1).
 ///
 /// A connection cut off for not sending its first request's headers in time, and the
-/// limit of connections being reached, are logged at WARN, at most one line a second
+/// limit of connections being reached with a request on every one, are logged at WARN, at most one line a second
 /// each (the next counts those left out), since anyone can cause them in bulk; other
 /// ended connections at DEBUG.
 ///
@@ -111,8 +114,11 @@ pub async fn serve_with_limits(
         max_connections,
     } = limits;
     let mut listener = listener;
-    // Zero would never accept; one is the least that serves.
-    let slots = Arc::new(Semaphore::new(max_connections.max(1)));
+    // At least one, or nothing would be served; at most what a semaphore counts.
+    let total = max_connections.clamp(1, MAX_CONNECTIONS_COUNTED);
+    let slots = Arc::new(Semaphore::new(total));
+    let mut open = OpenConnections::default();
+    let (stopping, stop) = watch::channel(false);
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
@@ -120,52 +126,76 @@ pub async fn serve_with_limits(
         // A client may close its sending side once its request is out and still wait for
         // the answer; without this, hyper drops such a request unanswered, unhandled.
         .half_close(true);
-    let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        if slots.available_permits() == 0 {
-            refused!(
-                Refusal::TooManyConnections,
-                warn,
-                max_connections,
-                "connection limit reached: new connections wait until one ends"
-            );
-        }
-        let slot = tokio::select! {
-            slot = Arc::clone(&slots).acquire_owned() => slot,
-            () = &mut shutdown => break,
-        };
-        let Ok(slot) = slot else {
-            break;
-        };
         let (io, remote) = tokio::select! {
             // axum's accept logs and retries failures (such as running out of file
             // descriptors) instead of returning them.
             accepted = axum::serve::Listener::accept(&mut listener) => accepted,
             () = &mut shutdown => break,
         };
-        // Counts the connection's requests, to tell a client that never sent one from a
-        // kept-alive connection left idle.
-        let requests = Arc::new(AtomicUsize::new(0));
-        let counted = Arc::clone(&requests);
-        let service =
-            router
-                .clone()
-                .map_request(move |mut request: http::Request<hyper::body::Incoming>| {
-                    counted.fetch_add(1, Ordering::Relaxed);
-                    request.extensions_mut().insert(ConnectInfo(remote));
-                    request
-                });
-        let connection = graceful
-            .watch(builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service)));
+        let slot = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                // Full: an open connection with no request in it (one that never sent
+                // any, or a kept-alive one between requests) gives its slot up, so idle
+                // connections cannot keep a delivery out.
+                if !open.close_one_idle() {
+                    refused!(
+                        Refusal::TooManyConnections,
+                        warn,
+                        max_connections = total,
+                        "connection limit reached with a request on every connection: the next connection waits until one ends"
+                    );
+                }
+                tokio::select! {
+                    slot = Arc::clone(&slots).acquire_owned() => match slot {
+                        Ok(slot) => slot,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        let connection = open.add(total);
+        let counted = Arc::clone(&connection);
+        let answered = Arc::clone(&connection);
+        let service = router
+            .clone()
+            .map_request(move |mut request: http::Request<hyper::body::Incoming>| {
+                counted.requests.fetch_add(1, Ordering::Relaxed);
+                counted.in_flight.fetch_add(1, Ordering::AcqRel);
+                request.extensions_mut().insert(ConnectInfo(remote));
+                request
+            })
+            .map_response(move |response| {
+                answered.in_flight.fetch_sub(1, Ordering::AcqRel);
+                response
+            });
+        let served = builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
+        let mut stop = stop.clone();
         tokio::spawn(async move {
             // Held while the connection is open.
             let _slot = slot;
-            let Err(err) = connection.await else {
+            let mut served = std::pin::pin!(served);
+            let result = tokio::select! {
+                result = served.as_mut() => result,
+                () = async {
+                    tokio::select! {
+                        () = connection.close.notified() => {}
+                        _ = stop.wait_for(|&stopping| stopping) => {}
+                    }
+                } => {
+                    // Closes at once when idle, after the answer when a request is in.
+                    served.as_mut().graceful_shutdown();
+                    served.as_mut().await
+                }
+            };
+            let Err(err) = result else {
                 return;
             };
             let timeout_ms = read_timeout.as_millis();
-            match requests.load(Ordering::Relaxed) {
+            match connection.requests.load(Ordering::Relaxed) {
                 0 if err.is_timeout() => refused!(
                     Refusal::NoHeaders,
                     warn,
@@ -183,5 +213,60 @@ pub async fn serve_with_limits(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    let _ = stopping.send(true);
+    // Every connection holds a slot until it ends.
+    let _ = slots
+        .acquire_many(u32::try_from(total).unwrap_or(u32::MAX))
+        .await;
+}
+
+/// Most connections [`serve_with_limits`] counts; a larger limit means this one.
+const MAX_CONNECTIONS_COUNTED: usize = 1 << 24;
+
+/// One open connection, as [`serve_with_limits`] tracks it.
+#[derive(Default)]
+struct OpenConnection {
+    /// Requests whose headers came, to tell a client that never sent one from a
+    /// kept-alive connection left idle.
+    requests: AtomicUsize,
+    /// Requests read or being answered now.
+    in_flight: AtomicUsize,
+    /// Asks the connection to close once it has no request in it.
+    close: Notify,
+}
+
+/// The open connections, oldest first.
+#[derive(Default)]
+struct OpenConnections(Vec<Weak<OpenConnection>>);
+
+impl OpenConnections {
+    /// Tracks a new connection; forgets ended ones now and then, so the list stays
+    /// within twice the limit.
+    fn add(&mut self, limit: usize) -> Arc<OpenConnection> {
+        if self.0.len() >= limit.saturating_mul(2) {
+            self.0.retain(|connection| connection.strong_count() > 0);
+        }
+        let connection = Arc::new(OpenConnection::default());
+        self.0.push(Arc::downgrade(&connection));
+        connection
+    }
+
+    /// Asks the oldest connection with no request in it to close; whether there was one.
+    fn close_one_idle(&mut self) -> bool {
+        self.0.retain(|connection| connection.strong_count() > 0);
+        let idle = self.0.iter().position(|connection| {
+            connection
+                .upgrade()
+                .is_some_and(|open| open.in_flight.load(Ordering::Acquire) == 0)
+        });
+        let Some(index) = idle else {
+            return false;
+        };
+        let connection = self.0.remove(index);
+        if let Some(open) = connection.upgrade() {
+            tracing::debug!("connection limit reached: closing the oldest idle connection");
+            open.close.notify_one();
+        }
+        true
+    }
 }

@@ -641,14 +641,18 @@ pub fn from_millis(millis: i64) -> SystemTime {
 }
 
 /// `at` as `inbox list`, `inbox show` and the inbox page show a time: RFC 3339 in UTC, to
-/// the second; past the year 9999, which RFC 3339 cannot write (a retry put off for
-/// ever, say), as milliseconds since the Unix epoch.
+/// the second; outside the years 1970 to 9999 (a retry put off for ever, a clock set
+/// wrong), as milliseconds from the Unix epoch.
 #[must_use]
 pub fn shown_time(at: SystemTime) -> String {
     use std::fmt::Write as _;
     let mut text = String::new();
-    if write!(text, "{}", humantime::format_rfc3339_seconds(at)).is_err() {
-        text = format!("{} ms after the Unix epoch", to_millis(at));
+    // humantime panics on a time before 1970 and fails past 9999.
+    if at < UNIX_EPOCH || write!(text, "{}", humantime::format_rfc3339_seconds(at)).is_err() {
+        text = match at.duration_since(UNIX_EPOCH) {
+            Ok(after) => format!("{} ms after the Unix epoch", after.as_millis()),
+            Err(before) => format!("{} ms before the Unix epoch", before.duration().as_millis()),
+        };
     }
     text
 }
@@ -674,6 +678,10 @@ mod tests {
         assert_eq!(
             shown_time(from_millis(i64::MAX)),
             format!("{} ms after the Unix epoch", i64::MAX)
+        );
+        assert_eq!(
+            shown_time(UNIX_EPOCH - Duration::from_millis(1500)),
+            "1500 ms before the Unix epoch"
         );
     }
 }

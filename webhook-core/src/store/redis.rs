@@ -1348,7 +1348,6 @@ for _, id in ipairs(ids) do delete(id) end
 return #ids
 ",
             ),
-            // limit done_for dead_for max_settled (ages in milliseconds)
             // group own-consumer idle-limit providers...: deletes the other consumers
             // with no pending entry, idle at least the limit. One with a pending entry
             // stays: deleting it would drop the entry, whose lease another instance takes
@@ -1374,6 +1373,7 @@ end
 return forgotten
 ",
             ),
+            // limit done_for dead_for max_settled (ages in milliseconds)
             prune: script(
                 r"
 local limit = tonumber(ARGV[2])
