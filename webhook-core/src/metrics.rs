@@ -5,15 +5,15 @@
 //!
 //! | name | type | labels | what |
 //! |---|---|---|---|
-//! | `webhook_deliveries_total` | counter | `provider`, `event`, `outcome` | deliveries answered, by [`Outcome::label`], or `too_large`, `timed_out`, `unreadable` for a body the HTTP layer refused ([`body_refused`]); `event` is empty when the delivery was not verified or not read |
+//! | `webhook_deliveries_total` | counter | `provider`, `event`, `outcome` | deliveries answered, by [`Outcome::label`], or `too_large`, `timed_out`, `unreadable` for a body the HTTP layer refused ([`body_refused`]); `event` is empty when the delivery was not verified or not read, and `(other)` past the first 200 names the routing table does not know (or any over 100 bytes) |
 //! | `webhook_signature_failures_total` | counter | `provider`, `reason` | deliveries refused as unauthorized: `missing`, `malformed` or `mismatch` |
 //! | `webhook_verified_total` | counter | `provider`, `scheme` | deliveries verified, by the signature scheme that verified them (`amity-legacy-sha1` is Amity's legacy scheme) |
 //! | `webhook_duplicates_total` | counter | `provider` | copies of a recorded delivery, acknowledged without running (a copy of a handled one, or in inbox mode of one still in the inbox) |
 //! | `webhook_body_size_bytes` | histogram | `provider` | size of each verified body |
 //! | `webhook_handler_duration_seconds` | histogram | `provider`, `handler` | time from a handler's first poll to its end, by its path |
 //! | `webhook_handler_failures_total` | counter | `provider`, `handler` | handler calls that failed, panicked or ran out of time |
-//! | `webhook_retries_total` | counter | `provider`, `event` | inbox attempts that failed and were scheduled again |
-//! | `webhook_dead_letters_total` | counter | `provider`, `event` | deliveries kept as dead letters |
+//! | `webhook_retries_total` | counter | `provider`, `event` | inbox attempts that failed and were scheduled again (`event` bounded as above) |
+//! | `webhook_dead_letters_total` | counter | `provider`, `event` | deliveries kept as dead letters (`event` bounded as above) |
 //! | `webhook_inbox_deliveries` | gauge | `state` | records in the store by state (`pending`, `leased`, `done`, `dead`), every 5 s while an [`Inbox`](crate::Inbox) runs |
 
 use std::time::Duration;
@@ -23,6 +23,9 @@ use crate::store::Counts;
 
 #[cfg(feature = "metrics")]
 mod recorded {
+    use std::borrow::Cow;
+    use std::collections::HashSet;
+    use std::sync::{LazyLock, Mutex, PoisonError};
     use std::time::Duration;
 
     use metrics::{counter, gauge, histogram};
@@ -31,9 +34,40 @@ mod recorded {
     use crate::store::Counts;
     use crate::verify::VerifyError;
 
+    /// The label `other` stands for event names past these.
+    const OTHER: &str = "(other)";
+    /// Most distinct event names read from bodies (not known to the routing table) that
+    /// become labels: every label value is a series the recorder keeps for good, and a
+    /// signed body can name any event. A platform's new events fit well within it.
+    const NAMES_KEPT: usize = 200;
+    /// Longest event name that becomes a label.
+    const NAME_LEN_KEPT: usize = 100;
+
+    /// `name` as a label: itself while it is one of the first [`NAMES_KEPT`] names seen,
+    /// else [`OTHER`].
+    fn bounded(name: &str) -> String {
+        static SEEN: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+        if name.len() > NAME_LEN_KEPT {
+            return OTHER.to_owned();
+        }
+        let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if seen.contains(name) {
+            return name.to_owned();
+        }
+        if seen.len() < NAMES_KEPT {
+            seen.insert(name.to_owned());
+            return name.to_owned();
+        }
+        OTHER.to_owned()
+    }
+
     pub(crate) fn delivery(provider: &'static str, outcome: &Outcome) {
         // A name the routing table knows is borrowed for good: no copy per delivery.
-        let event = outcome.event_name().cloned().unwrap_or_default();
+        let event = match outcome.event_name() {
+            Some(Cow::Owned(name)) => Cow::Owned(bounded(name)),
+            Some(known) => known.clone(),
+            None => Cow::Borrowed(""),
+        };
         counter!(
             "webhook_deliveries_total",
             "provider" => provider,
@@ -89,7 +123,7 @@ mod recorded {
         counter!(
             "webhook_retries_total",
             "provider" => provider.to_owned(),
-            "event" => event.to_owned(),
+            "event" => bounded(event),
         )
         .increment(1);
     }
@@ -98,7 +132,7 @@ mod recorded {
         counter!(
             "webhook_dead_letters_total",
             "provider" => provider.to_owned(),
-            "event" => event.to_owned(),
+            "event" => bounded(event),
         )
         .increment(1);
     }

@@ -142,6 +142,58 @@ fn deliveries_are_counted_by_provider_event_and_outcome() {
 }
 
 #[test]
+fn event_names_read_from_bodies_become_at_most_two_hundred_labels() {
+    const SENT: usize = 250;
+    let snapshot = recorded(|| async {
+        let dispatcher = talkplus().without_store();
+        for n in 0..SENT {
+            let unknown = TestDelivery::from_body(format!(r#"{{"event":"invented_{n}"}}"#));
+            assert!(matches!(
+                unknown.send(&dispatcher, KEY).await,
+                Outcome::Ignored { .. }
+            ));
+        }
+        let long = format!(r#"{{"event":"{}"}}"#, "x".repeat(5000));
+        let long = TestDelivery::from_body(long);
+        assert!(matches!(
+            long.send(&dispatcher, KEY).await,
+            Outcome::Ignored { .. }
+        ));
+    });
+    let labels: Vec<(String, u64)> = snapshot
+        .0
+        .iter()
+        .filter(|(key, _, _, _)| key.key().name() == "webhook_deliveries_total")
+        .filter_map(|(key, _, _, value)| {
+            let event = key.key().labels().find(|label| label.key() == "event")?;
+            let DebugValue::Counter(count) = value else {
+                return None;
+            };
+            Some((event.value().to_owned(), *count))
+        })
+        .collect();
+    let invented = labels
+        .iter()
+        .filter(|(event, _)| event.starts_with("invented_"))
+        .count();
+    let other: u64 = labels
+        .iter()
+        .filter(|(event, _)| event == "(other)")
+        .map(|(_, count)| count)
+        .sum();
+    assert!(invented <= 200, "{invented} labels");
+    assert!(labels.iter().all(|(event, _)| event.len() <= 100));
+    // Every delivery is still counted, the ones past the bound under `(other)`.
+    let counted_invented: u64 = labels
+        .iter()
+        .filter(|(event, _)| event.starts_with("invented_"))
+        .map(|(_, count)| count)
+        .sum();
+    assert_eq!(counted_invented + other, SENT as u64 + 1);
+    assert!(other > 50, "{other}");
+}
+
+#[test]
 fn signature_failures_are_counted_by_reason() {
     let snapshot = recorded(|| async {
         let dispatcher = talkplus().without_store();
