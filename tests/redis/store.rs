@@ -366,3 +366,51 @@ async fn pruning_deletes_the_idle_consumers_of_stopped_instances_but_not_one_hol
     assert_eq!(stopped.settle(&again, Settlement::Done).await, Ok(true));
     assert_eq!(consumers(&prefix, "talkplus").await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_filtered_list_finds_a_match_behind_ten_thousand_newer_records() {
+    use webhook_core::store::Filter;
+
+    let prefix = unique_prefix();
+    let Some(store) = fresh_store(&prefix) else {
+        return;
+    };
+    let old = Sample::new("amity", "filtered-old");
+    store.append(old.record()).await.expect("append");
+    for n in 0..10_100 {
+        let sample = Sample::new("talkplus", &format!("filtered-newer-{n}"));
+        store.append(sample.record()).await.expect("append");
+    }
+    let filter = Filter {
+        provider: Some("amity".to_owned()),
+        ..Filter::default()
+    };
+    let found = store.list(&filter).await.expect("list");
+    assert_eq!(
+        found.len(),
+        1,
+        "the older match is found, not cut off by a scan limit"
+    );
+    assert_eq!(found[0].provider, "amity");
+    // A page of the newer ones is still the newest first, and the next page goes on.
+    let page = store
+        .list(&Filter {
+            provider: Some("talkplus".to_owned()),
+            limit: 3,
+            ..Filter::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(page.len(), 3);
+    assert!(page[0].id > page[1].id && page[1].id > page[2].id);
+    let next = store
+        .list(&Filter {
+            provider: Some("talkplus".to_owned()),
+            limit: 3,
+            before_id: Some(page[2].id),
+            ..Filter::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(next[0].id, page[2].id - 1);
+}

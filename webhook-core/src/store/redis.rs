@@ -84,6 +84,8 @@ pub struct RedisStore {
 const GROUP: &str = "workers";
 /// How many entries one script call goes through, so no call blocks Redis for long.
 const CHUNK: usize = 500;
+/// How many ids one call of the listing script reads (a lookup of two fields each).
+const LIST_SCAN: usize = 2000;
 
 impl RedisStore {
     /// Longest a single Redis call may take before it counts as a store error.
@@ -773,40 +775,53 @@ impl Store for RedisStore {
     ) -> BoxFuture<'a, Result<Vec<StoredDelivery>, StoreError>> {
         Box::pin(async move {
             let set = match filter.state {
-                Some(state) => format!("{}s:{state}", self.prefix),
-                None => format!("{}all", self.prefix),
+                Some(state) => format!("s:{state}"),
+                None => "all".to_owned(),
             };
             let limit = filter.limit_or_default();
             let mut max = filter
                 .before_id
                 .map_or_else(|| "+inf".to_owned(), |before| format!("({before}"));
-            let mut found = Vec::new();
-            // Bounded, so a filter that matches little cannot scan without end.
-            for _ in 0..20 {
-                let ids: Vec<u64> = self
-                    .query(
-                        redis::cmd("ZREVRANGEBYSCORE")
-                            .arg(&set)
-                            .arg(&max)
-                            .arg("-inf")
-                            .arg("LIMIT")
-                            .arg(0)
-                            .arg(CHUNK),
+            // Matched in Redis, a bounded stretch of ids per call, so a filter that
+            // matches little reads the whole set without a round trip per record and
+            // without blocking Redis for long.
+            let any_or =
+                |wanted: Option<&str>| wanted.map_or_else(String::new, |value| format!("={value}"));
+            let provider = any_or(filter.provider.as_deref());
+            let event = any_or(filter.event.as_deref());
+            let (limit_arg, scan) = (limit.to_string(), LIST_SCAN.to_string());
+            let mut ids: Vec<u64> = Vec::new();
+            loop {
+                let mut reply: Vec<String> = self
+                    .run(
+                        &self.scripts.list,
+                        &[
+                            set.as_bytes(),
+                            max.as_bytes(),
+                            limit_arg.as_bytes(),
+                            scan.as_bytes(),
+                            provider.as_bytes(),
+                            event.as_bytes(),
+                        ],
                     )
                     .await?;
-                for &id in &ids {
-                    if let Some(record) = self.fetch(id, false).await?
-                        && filter.matches(&record)
-                    {
-                        found.push(record);
-                        if found.len() >= limit {
-                            return Ok(found);
-                        }
-                    }
+                let next = reply.pop().unwrap_or_default();
+                ids.extend(reply.iter().filter_map(|id| id.parse::<u64>().ok()));
+                if ids.len() >= limit || next.is_empty() {
+                    break;
                 }
-                match ids.last() {
-                    Some(last) if ids.len() == CHUNK => max = format!("({last}"),
-                    _ => break,
+                max = next;
+            }
+            let mut found = Vec::with_capacity(ids.len().min(limit));
+            for id in ids {
+                // Read again: it may have changed state or gone since it matched.
+                if let Some(record) = self.fetch(id, false).await?
+                    && filter.matches(&record)
+                {
+                    found.push(record);
+                    if found.len() >= limit {
+                        break;
+                    }
                 }
             }
             Ok(found)
@@ -1027,6 +1042,7 @@ struct Scripts {
     purge: Script,
     prune: Script,
     forget_consumers: Script,
+    list: Script,
 }
 
 /// Functions every script shares. `ARGV[1]` is always the key prefix. `now` is the Redis
@@ -1346,6 +1362,31 @@ return #ids
 local ids = redis.call('ZRANGE', p .. 's:' .. ARGV[3], 0, tonumber(ARGV[2]) - 1)
 for _, id in ipairs(ids) do delete(id) end
 return #ids
+",
+            ),
+            // set max limit scan provider event: the ids in `set` (a key under the prefix)
+            // below score `max`, newest first, whose provider and event are the ones
+            // given (`=name`; empty: any), at most `limit`, reading at most `scan` ids;
+            // then where to go on from (empty: the set is read to its end).
+            list: script(
+                r"
+local set, max, limit, scan = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local provider, event = ARGV[6], ARGV[7]
+local found = {}
+local ids = redis.call('ZREVRANGEBYSCORE', p .. set, max, '-inf', 'LIMIT', 0, scan)
+for _, id in ipairs(ids) do
+  local f = redis.call('HMGET', rkey(id), 'provider', 'event')
+  if f[1] and (provider == '' or '=' .. f[1] == provider)
+     and (event == '' or '=' .. (f[2] or '') == event) then
+    table.insert(found, id)
+    if #found >= limit then
+      table.insert(found, '')
+      return found
+    end
+  end
+end
+if #ids < scan then table.insert(found, '') else table.insert(found, '(' .. ids[#ids]) end
+return found
 ",
             ),
             // group own-consumer idle-limit providers...: deletes the other consumers
