@@ -160,6 +160,8 @@ pub struct InboxPage {
     /// When someone signed in last signed out (milliseconds since the Unix epoch):
     /// sessions signed in until then are refused.
     signed_out_at: Arc<AtomicU64>,
+    /// The latest time this page has read, which its clock never goes back from.
+    latest: Arc<AtomicU64>,
 }
 
 impl InboxPage {
@@ -170,7 +172,34 @@ impl InboxPage {
             inbox: inbox.clone(),
             token,
             signed_out_at: Arc::default(),
+            latest: Arc::default(),
         }
+    }
+
+    /// The page's time given the wall clock's: never earlier than a time it read before,
+    /// so that a clock set back can neither keep a session signed in before a sign-out
+    /// alive nor make a new one look issued in the future.
+    fn now_from(&self, wall: u64) -> u64 {
+        self.latest.fetch_max(wall, Ordering::AcqRel).max(wall)
+    }
+
+    /// A new session's issue time, later than the last sign-out.
+    fn issue_session(&self, wall: u64) -> u64 {
+        self.now_from(wall)
+            .max(self.signed_out_at.load(Ordering::Acquire) + 1)
+    }
+
+    /// Ends every session issued until now.
+    fn sign_out_all(&self, wall: u64) {
+        self.signed_out_at
+            .fetch_max(self.now_from(wall), Ordering::AcqRel);
+    }
+
+    /// Whether `session` is a live session at wall time `wall`.
+    fn session_live(&self, session: &str, wall: u64) -> bool {
+        self.token
+            .session_issued(session, self.now_from(wall))
+            .is_some_and(|issued| issued > self.signed_out_at.load(Ordering::Acquire))
     }
 
     /// The page's routes, to `nest` under a path of the application's choosing.
@@ -210,9 +239,7 @@ impl InboxPage {
                 }
             }
         }
-        session_cookie(headers)
-            .and_then(|session| self.token.session_issued(session, now_millis()))
-            .is_some_and(|issued| issued > self.signed_out_at.load(Ordering::Acquire))
+        session_cookie(headers).is_some_and(|session| self.session_live(session, now_millis()))
     }
 
     fn form_value(&self) -> String {
@@ -534,7 +561,7 @@ async fn sign_in(State(page): Page, nested: NestedPath, Form(form): Form<SignInF
         return sign_in_page(base, Some("Wrong token."));
     }
     // Later than the last sign-out, which ends the sessions signed in until then.
-    let issued = now_millis().max(page.signed_out_at.load(Ordering::Acquire) + 1);
+    let issued = page.issue_session(now_millis());
     let cookie = format!(
         "{COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECS}",
         page.token.session(issued),
@@ -554,7 +581,7 @@ async fn sign_out(State(page): Page, nested: NestedPath, headers: HeaderMap) -> 
     }
     // Only someone signed in ends the sessions; anyone may clear their own cookie.
     if page.authorized(&headers) {
-        page.signed_out_at.fetch_max(now_millis(), Ordering::AcqRel);
+        page.sign_out_all(now_millis());
         tracing::info!("inbox page: signed out; sessions signed in before now are ended");
     }
     let cookie = format!(
@@ -720,7 +747,30 @@ dt { color: #555; } dd { margin: 0; overflow-wrap: anywhere; }
 
 #[cfg(test)]
 mod tests {
-    use super::{InboxToken, SESSION_MILLIS};
+    use std::sync::Arc;
+
+    use webhook_core::{Inbox, MemoryStore};
+
+    use super::{InboxPage, InboxToken, SESSION_MILLIS};
+
+    #[test]
+    fn a_clock_set_back_neither_revives_a_signed_out_session_nor_refuses_a_new_one() {
+        let token = InboxToken::new("a-token-of-sixteen-or-more").expect("long enough");
+        let page = InboxPage::new(&Inbox::new(Arc::new(MemoryStore::new())), token);
+        let t = 1_800_000_000_000;
+        let first = page.token.session(page.issue_session(t));
+        assert!(page.session_live(&first, t + 1_000));
+        // The clock is set back ten seconds, then someone signs out.
+        page.sign_out_all(t - 10_000);
+        assert!(
+            !page.session_live(&first, t - 9_000),
+            "ended by the sign-out"
+        );
+        // Set back two minutes more: signing in again still works.
+        let again = page.token.session(page.issue_session(t - 130_000));
+        assert!(page.session_live(&again, t - 129_000));
+        assert!(!page.session_live(&first, t - 129_000));
+    }
 
     #[test]
     fn a_session_lasts_its_lifetime_and_cannot_be_moved_forward() {
