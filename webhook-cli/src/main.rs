@@ -45,7 +45,7 @@ use webhook_core::{SignatureScheme, amity, talkplus};
 #[derive(Parser)]
 #[command(
     version,
-    about = "Send signed TalkPlus and Amity webhook deliveries to a local endpoint"
+    about = "Send signed TalkPlus and Amity webhook deliveries to a local endpoint, and list, show, replay and purge what a server recorded in its store"
 )]
 struct Cli {
     #[command(subcommand)]
