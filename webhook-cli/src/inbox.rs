@@ -232,6 +232,25 @@ fn time(at: SystemTime) -> String {
     webhook_core::store::shown_time(at)
 }
 
+/// `text` with its control characters written as escapes (`\u{1b}`), so that what a
+/// delivery carries cannot move the cursor, recolour or clear the operator's terminal;
+/// `lines` keeps line breaks and tabs (a body's layout).
+fn printable(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && !(lines && (c == '\n' || c == '\t'));
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn print_list(records: &[StoredDelivery]) {
     if records.is_empty() {
         outln!("no deliveries");
@@ -250,13 +269,14 @@ fn print_list(records: &[StoredDelivery]) {
         let error = record.last_error.as_deref().unwrap_or("");
         let error: String = error.chars().take(100).collect();
         outln!(
-            "{:>6}  {:<7}  {:<8}  {:<24}  {:>8}  {:<20}  {error}",
+            "{:>6}  {:<7}  {:<8}  {:<24}  {:>8}  {:<20}  {}",
             record.id,
             record.state.as_str(),
-            record.provider,
-            record.event_shown(),
+            printable(&record.provider, false),
+            printable(record.event_shown(), false),
             record.attempts,
             time(record.received_at),
+            printable(&error, false),
         );
     }
 }
@@ -264,13 +284,13 @@ fn print_list(records: &[StoredDelivery]) {
 fn print_record(record: &StoredDelivery) {
     outln!("id:          {}", record.id);
     outln!("state:       {}", record.state);
-    outln!("provider:    {}", record.provider);
-    outln!("event:       {}", record.event_shown());
+    outln!("provider:    {}", printable(&record.provider, false));
+    outln!("event:       {}", printable(record.event_shown(), false));
     outln!(
         "delivery id: {}",
-        record.shown_id.as_deref().unwrap_or("(none)")
+        printable(record.shown_id.as_deref().unwrap_or("(none)"), false)
     );
-    outln!("verified by: {}", record.scheme);
+    outln!("verified by: {}", printable(&record.scheme, false));
     outln!("received:    {}", time(record.received_at));
     outln!("attempts:    {}", record.attempts);
     if let Some(next) = record.next_attempt_at {
@@ -279,17 +299,25 @@ fn print_record(record: &StoredDelivery) {
     outln!("updated:     {}", time(record.updated_at));
     outln!(
         "last error:  {}",
-        record.last_error.as_deref().unwrap_or("(none)")
+        printable(record.last_error.as_deref().unwrap_or("(none)"), true)
     );
     // The bytes as received (what the signature covered), not a re-serialisation, which
     // would reorder keys, merge repeated ones and round numbers.
     match &record.body {
         Some(body) => match std::str::from_utf8(body) {
-            Ok(text) => outln!("body ({} bytes, as received):\n{text}", body.len()),
+            Ok(text) => match printable(text, true) {
+                std::borrow::Cow::Borrowed(text) => {
+                    outln!("body ({} bytes, as received):\n{text}", body.len());
+                }
+                std::borrow::Cow::Owned(text) => outln!(
+                    "body ({} bytes, as received but for its control characters, escaped):\n{text}",
+                    body.len()
+                ),
+            },
             Err(_) => outln!(
                 "body ({} bytes, not UTF-8; invalid bytes shown as U+FFFD):\n{}",
                 body.len(),
-                String::from_utf8_lossy(body)
+                printable(&String::from_utf8_lossy(body), true)
             ),
         },
         None => outln!("body:        (not kept)"),

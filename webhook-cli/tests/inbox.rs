@@ -519,3 +519,47 @@ fn purge_deletes_only_with_yes_and_first_says_how_many_it_would() {
     assert!(cli(&store, &["purge", "dead", "--yes"]).contains("deleted 3 deliveries"));
     assert!(rows(&cli(&store, &["list"])).is_empty());
 }
+
+#[test]
+fn what_a_delivery_carries_cannot_drive_the_terminal() {
+    use webhook_core::Store as _;
+    use webhook_core::store::{DeliveryKey, NewDelivery, sqlite::SqliteStore};
+    let dir = dir("control-characters");
+    let path = dir.join("inbox.db");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = SqliteStore::open(&path).expect("open");
+        let body = bytes::Bytes::from_static(b"{\"event\":\"x\",\n\"text\":\"\x1b[2J\"}");
+        let key = DeliveryKey::new("talkplus", Some("escape"), "x", b"");
+        let delivery = NewDelivery {
+            key: &key,
+            provider: "talkplus",
+            event: "evil\u{1b}[31m",
+            shown_id: None,
+            scheme: "talkplus",
+            received_at: std::time::SystemTime::now(),
+            body: &body,
+        };
+        assert_eq!(
+            store.reject(delivery, "bad\u{7}\u{1b}]0;owned\u{7}").await,
+            Ok(true)
+        );
+    });
+    let list = cli(&path, &["list"]);
+    let show = cli(&path, &["show", "1"]);
+    for output in [&list, &show] {
+        assert!(
+            !output.contains('\u{1b}') && !output.contains('\u{7}'),
+            "{output:?}"
+        );
+    }
+    assert!(list.contains(r"evil\u{1b}[31m"), "{list}");
+    assert!(show.contains(r"bad\u{7}\u{1b}]0;owned\u{7}"), "{show}");
+    // The body keeps its lines; only the control character is escaped.
+    assert!(
+        show.contains("control characters, escaped):\n{\"event\":\"x\",\n\"text\":\"\\u{1b}[2J\"}"),
+        "{show}"
+    );
+}
