@@ -414,3 +414,43 @@ async fn a_filtered_list_finds_a_match_behind_ten_thousand_newer_records() {
         .expect("list");
     assert_eq!(next[0].id, page[2].id - 1);
 }
+
+#[tokio::test]
+async fn a_lost_id_counter_never_hands_out_the_id_of_a_kept_record() {
+    use webhook_core::store::Appended;
+
+    let prefix = unique_prefix();
+    let Some(store) = fresh_store(&prefix) else {
+        return;
+    };
+    let first = Sample::new("talkplus", "counter-first");
+    let Appended::Accepted(first_id) = store.append(first.record()).await.expect("append") else {
+        panic!("a new delivery is accepted");
+    };
+    // Redis loses the counter (an eviction, a partial restore) but keeps the record.
+    let client = redis::Client::open(redis_url().expect("redis")).expect("valid URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let _: () = redis::cmd("DEL")
+        .arg(format!("{prefix}seq"))
+        .query_async(&mut connection)
+        .await
+        .expect("DEL");
+    let second = Sample::new("talkplus", "counter-second");
+    let Appended::Accepted(second_id) = store.append(second.record()).await.expect("append") else {
+        panic!("a new delivery is accepted");
+    };
+    assert_ne!(second_id, first_id, "a kept record's id is not reused");
+    let kept = store
+        .get(first_id)
+        .await
+        .expect("get")
+        .expect("still there");
+    let body = kept.body.expect("kept with its body");
+    assert!(
+        String::from_utf8_lossy(&body).contains("counter-first"),
+        "the first record is not overwritten"
+    );
+}

@@ -1072,6 +1072,8 @@ local function move(id, from, to, now)
 end
 local function create(key, provider, event, shown, scheme, received, body, now)
   local id = redis.call('INCR', p .. 'seq')
+  -- A counter Redis lost (or one set back) must not hand out the id of a record kept.
+  while redis.call('EXISTS', rkey(id)) == 1 do id = redis.call('INCR', p .. 'seq') end
   redis.call('HSET', rkey(id), 'key', key, 'provider', provider, 'event', event,
     'shown_id', shown, 'scheme', scheme, 'received_at', received, 'body', body,
     'state', '', 'attempts', 0, 'next_at', now, 'token', '', 'lease_until', 0,
