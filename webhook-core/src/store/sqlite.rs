@@ -20,6 +20,15 @@
 //! lose the last commits) for more throughput. Concurrent operations are grouped into one
 //! transaction and one flush ("group commit"), so the flush is paid per batch, not per
 //! delivery.
+//!
+//! # When the file stalls
+//!
+//! A server's call waits at most [`SqliteStore::CALL_TIMEOUT`] (5 s) for its answer, then
+//! fails as a store error, so a stalled disk (or the file locked by another process)
+//! cannot hold deliveries for ever: the dispatcher's [`OnStoreError`](crate::OnStoreError)
+//! policy applies, as for Redis. The operation itself still runs when the disk comes
+//! back. A store opened by [`SqliteStore::open_existing`] (the command line) waits for
+//! as long as its work takes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +64,7 @@ pub struct SqliteStore {
     path: PathBuf,
     done_for: Duration,
     waiters: Arc<Mutex<HashMap<DeliveryKey, Arc<Notify>>>>,
+    call_timeout: Option<Duration>,
 }
 
 /// One operation for the store's thread, with the channel its answer goes back on.
@@ -211,7 +221,25 @@ impl SqliteStore {
         connection
             .execute_batch("PRAGMA busy_timeout = 5000;")
             .map_err(in_file)?;
-        Self::serve(connection, path, Retention::DURABLE.done_for)
+        // A command waits for its answer however long the work takes: one given up on
+        // would still be done, while the command said it failed.
+        Self::serve(connection, path, Retention::DURABLE.done_for).map(|store| Self {
+            call_timeout: None,
+            ..store
+        })
+    }
+
+    /// Longest a call may wait for its answer before it counts as a store error (then
+    /// the dispatcher's [`OnStoreError`](crate::OnStoreError) policy applies), unless
+    /// [`Self::with_call_timeout`] sets another; a server's store file only, not one
+    /// opened with [`Self::open_existing`].
+    pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// Sets how long a call may wait for its answer (default [`Self::CALL_TIMEOUT`]).
+    #[must_use]
+    pub fn with_call_timeout(mut self, limit: Duration) -> Self {
+        self.call_timeout = Some(limit);
+        self
     }
 
     /// Starts the store's thread on `connection`.
@@ -230,6 +258,7 @@ impl SqliteStore {
             path,
             done_for,
             waiters: Arc::default(),
+            call_timeout: Some(Self::CALL_TIMEOUT),
         })
     }
 
@@ -246,11 +275,22 @@ impl SqliteStore {
     ) -> BoxFuture<'static, Result<T, StoreError>> {
         let (answer, answered) = oneshot::channel();
         let sent = self.jobs.send(Box::new(Operation { op, answer }));
+        let call_timeout = self.call_timeout;
         Box::pin(async move {
             sent.map_err(|_| StoreError("the store's thread has stopped".to_owned()))?;
-            answered
-                .await
-                .map_err(|_| StoreError("the store's thread has stopped".to_owned()))?
+            let stopped = |_| StoreError("the store's thread has stopped".to_owned());
+            match call_timeout {
+                None => answered.await.map_err(stopped)?,
+                // The operation still runs when its turn comes; only the caller stops
+                // waiting, as with Redis's call timeout.
+                Some(limit) => match tokio::time::timeout(limit, answered).await {
+                    Ok(answer) => answer.map_err(stopped)?,
+                    Err(_) => Err(StoreError(format!(
+                        "sqlite: the store did not answer within {} ms (a stalled disk, or the file locked by another process)",
+                        limit.as_millis()
+                    ))),
+                },
+            }
         })
     }
 
@@ -937,6 +977,43 @@ mod tests {
             .expect("query")
             .map(|row| row.expect("row"))
             .collect()
+    }
+
+    #[tokio::test]
+    async fn a_call_that_cannot_get_its_turn_fails_after_the_call_timeout() {
+        let path = path("call-timeout");
+        let store = SqliteStore::open(&path)
+            .expect("open")
+            .with_call_timeout(Duration::from_millis(300));
+        let body = Bytes::from_static(b"{}");
+        let key = DeliveryKey::new("talkplus", Some("stalled"), "message", b"");
+        let delivery = || NewDelivery {
+            key: &key,
+            provider: "talkplus",
+            event: "message",
+            shown_id: None,
+            scheme: "test",
+            received_at: SystemTime::now(),
+            body: &body,
+        };
+        // Another process holds the write lock: the store's thread waits its turn (up
+        // to SQLite's 5 s busy timeout), as it would on a stalled disk.
+        let holder = Connection::open(&path).expect("second connection");
+        holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        let started = std::time::Instant::now();
+        let stalled = store.claim(delivery(), Duration::from_secs(60)).await;
+        let waited = started.elapsed();
+        assert!(
+            stalled
+                .as_ref()
+                .is_err_and(|err| err.0.contains("did not answer within 300 ms")),
+            "{stalled:?}"
+        );
+        assert!(waited < Duration::from_secs(2), "gave up after {waited:?}");
+        holder.execute_batch("COMMIT").expect("unlock");
+        // The stalled claim still happened when its turn came: the record is leased.
+        let again = store.claim(delivery(), Duration::from_secs(60)).await;
+        assert_eq!(again, Ok(Claim::InProgress));
     }
 
     #[test]
