@@ -339,6 +339,7 @@ fn store_with_dead_letters(dir: &Path, count: usize) -> std::path::PathBuf {
     use webhook_core::store::{DeliveryKey, NewDelivery, sqlite::SqliteStore};
     let path = dir.join("inbox.db");
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("runtime");
     runtime.block_on(async {
@@ -527,6 +528,7 @@ fn what_a_delivery_carries_cannot_drive_the_terminal() {
     let dir = dir("control-characters");
     let path = dir.join("inbox.db");
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("runtime");
     runtime.block_on(async {

@@ -232,7 +232,9 @@ impl SqliteStore {
     /// Longest a call may wait for its answer before it counts as a store error (then
     /// the dispatcher's [`OnStoreError`](crate::OnStoreError) policy applies), unless
     /// [`Self::with_call_timeout`] sets another; a server's store file only, not one
-    /// opened with [`Self::open_existing`].
+    /// opened with [`Self::open_existing`]. Bounded calls need a Tokio runtime with its
+    /// time driver, as the dispatcher's handler timeouts do: `#[tokio::main]` has it, a
+    /// runtime built by hand needs `enable_time()`.
     pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
     /// Sets how long a call may wait for its answer (default [`Self::CALL_TIMEOUT`]).
