@@ -381,3 +381,26 @@ async fn at_the_connection_limit_with_a_request_on_each_the_next_waits_for_one_t
         third_at - started
     );
 }
+
+#[tokio::test]
+async fn at_the_connection_limit_one_stuck_in_its_headers_makes_room_too() {
+    let (addr, config) = example_server_limited(2, Duration::ZERO).await;
+    // Slowloris: each connection sends part of a request's headers, then nothing.
+    let mut stuck = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        stream
+            .write_all(b"POST /webhooks/talkplus HTTP/1.1\r\nhost: x")
+            .await
+            .expect("sent");
+        stuck.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (reply, _) = tokio::time::timeout(
+        Duration::from_secs(2),
+        answered(addr, raw_delivery(addr, &config, "past-slowloris")),
+    )
+    .await
+    .expect("answered at once, not after the stuck connections' 10 s header timeout");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}

@@ -80,8 +80,11 @@ pub async fn serve(
 /// runs. Each connection is served on its own task, and at most
 /// `limits.max_connections` are open at once, so a flood of connections cannot take all
 /// of the process's memory or file descriptors. At the limit, connections with no
-/// request in them give their slots to new ones, so idle connections never keep a real
-/// delivery out; a request whose body stalls holds its slot until the read timeout.
+/// request in them (idle, or still sending a request's headers) give their slots to new
+/// ones, so idle connections never keep a real delivery out. A request whose body
+/// stalls holds its slot until its route gives up on the body (the webhook routes after
+/// their read timeout, with 408; a route of your own that reads a body without a time
+/// limit, for as long as the client keeps it open), and shutdown waits for it too.
 ///
 /// Requests carry the peer's address as axum's `ConnectInfo<SocketAddr>`, as with
 /// `axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())`.
@@ -138,23 +141,42 @@ pub async fn serve_with_limits(
             Ok(slot) => slot,
             Err(_) => {
                 // Full: an open connection with no request in it (one that never sent
-                // any, or a kept-alive one between requests) gives its slot up, so idle
-                // connections cannot keep a delivery out.
-                if !open.close_one_idle() {
-                    refused!(
-                        Refusal::TooManyConnections,
-                        warn,
-                        max_connections = total,
-                        "connection limit reached with a request on every connection: the next connection waits until one ends"
-                    );
-                }
-                tokio::select! {
-                    slot = Arc::clone(&slots).acquire_owned() => match slot {
-                        Ok(slot) => slot,
-                        Err(_) => break,
-                    },
-                    () = &mut shutdown => break,
-                }
+                // a whole one, or a kept-alive one between requests) gives its slot up,
+                // so idle connections cannot keep a delivery out. One whose request
+                // begins meanwhile keeps it; then the next one is asked.
+                let freed = loop {
+                    let asked = open.close_one_idle();
+                    if !asked {
+                        refused!(
+                            Refusal::TooManyConnections,
+                            warn,
+                            max_connections = total,
+                            "connection limit reached with a request on every connection: the next connection waits until one ends"
+                        );
+                    }
+                    let wait = async {
+                        if asked {
+                            tokio::time::timeout(
+                                CLOSE_GRACE * 2,
+                                Arc::clone(&slots).acquire_owned(),
+                            )
+                            .await
+                            .ok()
+                        } else {
+                            Some(Arc::clone(&slots).acquire_owned().await)
+                        }
+                    };
+                    tokio::select! {
+                        slot = wait => if let Some(slot) = slot {
+                            break slot.ok();
+                        },
+                        () = &mut shutdown => break None,
+                    }
+                };
+                let Some(slot) = freed else {
+                    break;
+                };
+                slot
             }
         };
         let connection = open.add(total);
@@ -188,7 +210,19 @@ pub async fn serve_with_limits(
                 } => {
                     // Closes at once when idle, after the answer when a request is in.
                     served.as_mut().graceful_shutdown();
-                    served.as_mut().await
+                    loop {
+                        tokio::select! {
+                            result = served.as_mut() => break result,
+                            () = tokio::time::sleep(CLOSE_GRACE) => {
+                                // hyper waits out a request's headers begun and never
+                                // finished (its header timeout); no handler runs on
+                                // such a connection, so it is dropped.
+                                if connection.in_flight.load(Ordering::Acquire) == 0 {
+                                    break Ok(());
+                                }
+                            }
+                        }
+                    }
                 }
             };
             let Err(err) = result else {
@@ -219,6 +253,10 @@ pub async fn serve_with_limits(
         .acquire_many(u32::try_from(total).unwrap_or(u32::MAX))
         .await;
 }
+
+/// How long a connection asked to close may take to end by itself before, with no
+/// request in it, it is dropped.
+const CLOSE_GRACE: Duration = Duration::from_millis(100);
 
 /// Most connections [`serve_with_limits`] counts; a larger limit means this one.
 const MAX_CONNECTIONS_COUNTED: usize = 1 << 24;
