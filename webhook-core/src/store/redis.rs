@@ -1072,7 +1072,13 @@ local function move(id, from, to, now)
 end
 local function create(key, provider, event, shown, scheme, received, body, now)
   local id = redis.call('INCR', p .. 'seq')
-  -- A counter Redis lost (or one set back) must not hand out the id of a record kept.
+  -- A counter Redis lost (or one set back) must not hand out the id of a record kept,
+  -- nor one below the newest (lists are newest first): it goes on from the newest id.
+  local newest = redis.call('ZREVRANGE', p .. 'all', 0, 0)[1]
+  if newest and tonumber(newest) >= id then
+    id = tonumber(newest) + 1
+    redis.call('SET', p .. 'seq', id)
+  end
   while redis.call('EXISTS', rkey(id)) == 1 do id = redis.call('INCR', p .. 'seq') end
   redis.call('HSET', rkey(id), 'key', key, 'provider', provider, 'event', event,
     'shown_id', shown, 'scheme', scheme, 'received_at', received, 'body', body,
