@@ -12,8 +12,8 @@
 //! | `webhook_body_size_bytes` | histogram | `provider` | size of each verified body |
 //! | `webhook_handler_duration_seconds` | histogram | `provider`, `handler` | time from a handler's first poll to its end, by its path |
 //! | `webhook_handler_failures_total` | counter | `provider`, `handler` | handler calls that failed, panicked or ran out of time |
-//! | `webhook_retries_total` | counter | `provider`, `event` | inbox attempts that failed and were scheduled again (`event` bounded as above) |
-//! | `webhook_dead_letters_total` | counter | `provider`, `event` | deliveries kept as dead letters (`event` bounded as above) |
+//! | `webhook_retries_total` | counter | `provider`, `event` | inbox attempts that failed and were scheduled again (`event`: the first 200 names of failed deliveries, then `(other)`) |
+//! | `webhook_dead_letters_total` | counter | `provider`, `event` | deliveries kept as dead letters (`event` bounded with the retries' names) |
 //! | `webhook_inbox_deliveries` | gauge | `state` | records in the store by state (`pending`, `leased`, `done`, `dead`), every 5 s while an [`Inbox`](crate::Inbox) runs |
 
 use std::time::Duration;
@@ -43,14 +43,19 @@ mod recorded {
     /// Longest event name that becomes a label.
     const NAME_LEN_KEPT: usize = 100;
 
-    /// `name` as a label: itself while it is one of the first [`NAMES_KEPT`] names seen,
-    /// else [`OTHER`].
-    fn bounded(name: &str) -> String {
-        static SEEN: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+    /// Event names read from bodies, for [`delivery`].
+    static SEEN_DELIVERED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+    /// Event names of retried and dead deliveries: a budget of their own, so names that
+    /// only came to be ignored do not push these to [`OTHER`].
+    static SEEN_FAILED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+
+    /// `name` as a label: itself while it is one of the first [`NAMES_KEPT`] names in
+    /// `seen`, else [`OTHER`].
+    fn bounded(name: &str, seen: &Mutex<HashSet<String>>) -> String {
         if name.len() > NAME_LEN_KEPT {
             return OTHER.to_owned();
         }
-        let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
         if seen.contains(name) {
             return name.to_owned();
         }
@@ -64,7 +69,7 @@ mod recorded {
     pub(crate) fn delivery(provider: &'static str, outcome: &Outcome) {
         // A name the routing table knows is borrowed for good: no copy per delivery.
         let event = match outcome.event_name() {
-            Some(Cow::Owned(name)) => Cow::Owned(bounded(name)),
+            Some(Cow::Owned(name)) => Cow::Owned(bounded(name, &SEEN_DELIVERED)),
             Some(known) => known.clone(),
             None => Cow::Borrowed(""),
         };
@@ -123,7 +128,7 @@ mod recorded {
         counter!(
             "webhook_retries_total",
             "provider" => provider.to_owned(),
-            "event" => bounded(event),
+            "event" => bounded(event, &SEEN_FAILED),
         )
         .increment(1);
     }
@@ -132,7 +137,7 @@ mod recorded {
         counter!(
             "webhook_dead_letters_total",
             "provider" => provider.to_owned(),
-            "event" => bounded(event),
+            "event" => bounded(event, &SEEN_FAILED),
         )
         .increment(1);
     }
