@@ -489,16 +489,7 @@ fn a_replay_from_elsewhere_than_the_page_is_refused() {
     );
     assert!(detail.contains(r#"<dd id="state">dead</dd>"#), "{detail}");
     // Nor does another site sign anyone out.
-    let signed_in = Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("a client");
-    let (status, _) = send(
-        signed_in
-            .post(page(&server, "/sign-in"))
-            .form(&[("token", TOKEN)]),
-    );
-    assert_eq!(status, StatusCode::OK);
+    let signed_in = signed_in(&server);
     let (status, _) = send(
         signed_in
             .post(page(&server, "/sign-out"))
@@ -559,16 +550,7 @@ fn the_inbox_page_is_never_kept_or_framed_and_names_an_unknown_state() {
     assert_eq!(status, StatusCode::OK, "an empty filter is any state");
 
     // Behind a proxy that passes its own Basic credentials on, the session still counts.
-    let signed_in = Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("a client");
-    let (status, _) = send(
-        signed_in
-            .post(page(&server, "/sign-in"))
-            .form(&[("token", TOKEN)]),
-    );
-    assert_eq!(status, StatusCode::OK);
+    let signed_in = signed_in(&server);
     for proxy in [
         format!("Basic {}", base64_of("proxy-user:proxy-password")),
         "Bearer the-proxy's-own".to_owned(),
@@ -580,6 +562,21 @@ fn the_inbox_page_is_never_kept_or_framed_and_names_an_unknown_state() {
         );
         assert_eq!(status, StatusCode::OK, "{proxy}: {body}");
     }
+}
+
+/// A client signed in to the inbox page with the token, keeping its session cookie.
+fn signed_in(server: &ServerProcess) -> Client {
+    let client = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a client");
+    let (status, body) = send(
+        client
+            .post(page(server, "/sign-in"))
+            .form(&[("token", TOKEN)]),
+    );
+    assert_eq!(status, StatusCode::OK, "signed in: {body}");
+    client
 }
 
 fn base64_of(text: &str) -> String {

@@ -335,31 +335,43 @@ fn sigterm_stops_the_server_within_its_grace_period() {
 
 /// A store file with `count` dead letters, written through the library as a server would.
 fn store_with_dead_letters(dir: &Path, count: usize) -> std::path::PathBuf {
+    let path = dir.join("inbox.db");
+    for n in 0..count {
+        keep_dead_letter(
+            &path,
+            &n.to_string(),
+            "member_banned",
+            br#"{"event":"member_banned"}"#,
+            "kept by the test",
+        );
+    }
+    path
+}
+
+/// Keeps a TalkPlus dead letter with delivery id `id` in the store file at `path` (made
+/// when missing), through the library as a server would.
+fn keep_dead_letter(path: &Path, id: &str, event: &str, body: &'static [u8], error: &str) {
     use webhook_core::Store as _;
     use webhook_core::store::{DeliveryKey, NewDelivery, sqlite::SqliteStore};
-    let path = dir.join("inbox.db");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let store = SqliteStore::open(&path).expect("open");
-        let body = bytes::Bytes::from_static(br#"{"event":"member_banned"}"#);
-        for n in 0..count {
-            let key = DeliveryKey::new("talkplus", Some(&n.to_string()), "member_banned", b"");
-            let delivery = NewDelivery {
-                key: &key,
-                provider: "talkplus",
-                event: "member_banned",
-                shown_id: None,
-                scheme: "talkplus",
-                received_at: std::time::SystemTime::now(),
-                body: &body,
-            };
-            assert_eq!(store.reject(delivery, "kept by the test").await, Ok(true));
-        }
+        let store = SqliteStore::open(path).expect("open");
+        let body = bytes::Bytes::from_static(body);
+        let key = DeliveryKey::new("talkplus", Some(id), event, b"");
+        let delivery = NewDelivery {
+            key: &key,
+            provider: "talkplus",
+            event,
+            shown_id: None,
+            scheme: "talkplus",
+            received_at: std::time::SystemTime::now(),
+            body: &body,
+        };
+        assert_eq!(store.reject(delivery, error).await, Ok(true));
     });
-    path
 }
 
 #[test]
@@ -523,32 +535,14 @@ fn purge_deletes_only_with_yes_and_first_says_how_many_it_would() {
 
 #[test]
 fn what_a_delivery_carries_cannot_drive_the_terminal() {
-    use webhook_core::Store as _;
-    use webhook_core::store::{DeliveryKey, NewDelivery, sqlite::SqliteStore};
-    let dir = dir("control-characters");
-    let path = dir.join("inbox.db");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let store = SqliteStore::open(&path).expect("open");
-        let body = bytes::Bytes::from_static(b"{\"event\":\"x\",\n\"text\":\"\x1b[2J\"}");
-        let key = DeliveryKey::new("talkplus", Some("escape"), "x", b"");
-        let delivery = NewDelivery {
-            key: &key,
-            provider: "talkplus",
-            event: "evil\u{1b}[31m",
-            shown_id: None,
-            scheme: "talkplus",
-            received_at: std::time::SystemTime::now(),
-            body: &body,
-        };
-        assert_eq!(
-            store.reject(delivery, "bad\u{7}\u{1b}]0;owned\u{7}").await,
-            Ok(true)
-        );
-    });
+    let path = dir("control-characters").join("inbox.db");
+    keep_dead_letter(
+        &path,
+        "escape",
+        "evil\u{1b}[31m",
+        b"{\"event\":\"x\",\n\"text\":\"\x1b[2J\"}",
+        "bad\u{7}\u{1b}]0;owned\u{7}",
+    );
     let list = cli(&path, &["list"]);
     let show = cli(&path, &["show", "1"]);
     for output in [&list, &show] {

@@ -971,6 +971,19 @@ mod tests {
         dir.join("inbox.db")
     }
 
+    /// A TalkPlus `message` delivery received now.
+    fn message<'a>(key: &'a DeliveryKey, body: &'a Bytes) -> NewDelivery<'a> {
+        NewDelivery {
+            key,
+            provider: "talkplus",
+            event: "message",
+            shown_id: None,
+            scheme: "test",
+            received_at: SystemTime::now(),
+            body,
+        }
+    }
+
     /// Column `column` of every row of `sql`.
     fn texts(connection: &Connection, sql: &str, column: usize) -> Vec<String> {
         let mut statement = connection.prepare(sql).expect("prepare");
@@ -989,15 +1002,7 @@ mod tests {
             .with_call_timeout(Duration::from_millis(300));
         let body = Bytes::from_static(b"{}");
         let key = DeliveryKey::new("talkplus", Some("stalled"), "message", b"");
-        let delivery = || NewDelivery {
-            key: &key,
-            provider: "talkplus",
-            event: "message",
-            shown_id: None,
-            scheme: "test",
-            received_at: SystemTime::now(),
-            body: &body,
-        };
+        let delivery = || message(&key, &body);
         // Another process holds the write lock: the store's thread waits its turn (up
         // to SQLite's 5 s busy timeout), as it would on a stalled disk.
         let holder = Connection::open(&path).expect("second connection");
@@ -1082,15 +1087,7 @@ mod tests {
         }
         let store = SqliteStore::open(&path).expect("open a file of schema 1");
         let body = Bytes::from_static(b"{}");
-        let delivery = NewDelivery {
-            key: &key,
-            provider: "talkplus",
-            event: "message",
-            shown_id: None,
-            scheme: "test",
-            received_at: SystemTime::now(),
-            body: &body,
-        };
+        let delivery = message(&key, &body);
         assert_eq!(
             store.claim(delivery, Duration::from_secs(60)).await,
             Ok(Claim::Done),
